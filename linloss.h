@@ -1,0 +1,969 @@
+/* linloss.h - losses and gradients of linear classifiers, in one header.
+
+   The multiclass SVM (hinge) loss, the softmax cross-entropy and the binary
+   logistic loss of a linear classifier, with their gradients, over scores
+
+       S = X.W + b          (X is N x D, W is D x C or C x D, b has C entries)
+
+   computed in one fused pass (the scores never leave the cache), or from a
+   score matrix you computed yourself (the "loss layer", in place after any
+   GEMM). Float and double, AVX-512, AVX2+FMA, NEON, a portable SIMDe path
+   and plain C, chosen when you compile.
+
+   USE
+     #include "linloss.h"          -- that is all: every function is static
+                                      inline, there is nothing to link but libm.
+     cc -O2 -march=native app.c -lm
+
+   Every entry point returns a linloss_status; LINLOSS_OK is 0. Inputs are
+   validated before anything is written: on an error no output (loss,
+   gradients, per-sample losses) is touched. Every output pointer may be NULL
+   to skip that output. `opt` may be NULL for linloss_options_default().
+
+       linloss_options o = linloss_options_default();
+       o.reg = 1e-3;                                      // L2 strength
+       float loss, dW[D * C], db[C];
+       linloss_status st = linloss_softmax_f32(n, D, C, X, D, y, W, b, &o,
+                                               &loss, dW, db);
+       if (st != LINLOSS_OK) puts(linloss_status_string(st));
+
+   SEMANTICS (s_i is row i of S, y_i its label, Delta = opt.delta)
+     SVM, Weston-Watkins (default):  L_i = sum_{j != y_i} h(s_ij - s_iy + Delta)
+     SVM, Crammer-Singer:            L_i = h(max_{j != y_i} s_ij - s_iy + Delta)
+         h(m) = max(0, m) (hinge_power 1) or max(0, m)^2 (hinge_power 2).
+         dL/ds_j = h'(m_j) for j != y (1[m > 0], or 2 max(0, m)), and
+         dL/ds_y = -sum of those. Crammer-Singer puts the whole gradient on
+         the first j != y of largest score.
+     Softmax:   L_i = log sum_j exp(s_ij) - sum_j q_ij s_ij,
+                dL/ds_ij = softmax(s_i)_j - q_ij,
+                q_i = (1 - eps) onehot(y_i) + eps / C  (eps = label_smoothing).
+                The maximum is shifted out: any finite scores (1e30, 3e38)
+                give the exact finite answer.
+     Logistic:  labels 0/1, one score per sample, t = (1 - eps) y + eps / 2,
+                L_i = max(s, 0) - s t + log1p(exp(-|s|)),
+                dL/ds = sigmoid(s) - t, computed as (1-t) sigmoid(s) - t sigmoid(-s)
+                so both tails keep their relative accuracy.
+     Weights:   sample i has weight w_i = sample_weight[i] * class_weight[y_i]
+                (1 where a table is NULL; 0 for the ignore label).
+                The data term is sum_i w_i L_i, divided by W_tot = sum_i w_i
+                under LINLOSS_MEAN (the default). A sample of weight 0
+                contributes exactly 0 to the loss and the gradients, even if
+                its scores are NaN or infinite; if W_tot is 0 (say, every label
+                ignored) the data term and its gradient are 0, never NaN.
+     Total:     loss = data term + reg * sum(W^2);  dW = X^T dS + 2 reg W,
+                db = column sums of dS (the bias is never regularized). The
+                score-level entry points have no W: `reg` is not used there.
+                The loss is accumulated in double.
+     dS:        the score-level entry points write dS = dloss/dS, i.e. the
+                per-sample gradients above times w_i / W_tot (or w_i).
+     Prediction: the index of the largest score, the first one on ties; a NaN
+                score counts as the largest (the first NaN wins), as numpy's
+                argmax does.
+     NaN:       a NaN that reaches a counted sample's loss makes the loss NaN,
+                on every backend alike. Gradient entries that depend on a NaN
+                are NaN (for the SVM: the entries of NaN margins and the target
+                entry of their row; for softmax: the whole row).
+     Infinity:  follows IEEE arithmetic through the formulas above: -inf scores
+                in non-target classes are harmless (probability 0, no margin).
+
+   ERRORS (checked in this order; nothing is written on an error)
+     LINLOSS_ERR_NULL   a required pointer is NULL: W (w) always; X, S, s and y
+                        when n > 0.
+     LINLOSS_ERR_SHAPE  C < 2, D = 0, a row stride shorter than its row
+                        (ldx < D, lds < C, ldds < C when dS is given), or a size
+                        whose byte count overflows size_t.
+     LINLOSS_ERR_PARAM  delta or reg negative or not finite; label_smoothing
+                        outside [0, 1); hinge_power not 1 or 2; an unknown
+                        w_layout, reduction or svm_variant; a class or sample
+                        weight negative or not finite.
+     LINLOSS_ERR_LABEL  a label outside [0, C) ({0, 1} for logistic) that is
+                        not the ignore label.
+     LINLOSS_ERR_NOMEM  the scratch buffer could not be allocated (only when
+                        C is large; see MEMORY).
+
+   MEMORY
+     No allocation proportional to N. The fused entry points keep a block of
+     scores (rows x C) in a stack buffer of LINLOSS_STACK_SCRATCH bytes; when
+     one row of C scores does not fit, one block of LINLOSS_SCRATCH_ROWS rows
+     is taken from LINLOSS_MALLOC / LINLOSS_FREE (overridable macros).
+
+   ALIASING
+     dS may be S itself (same pointer and ldds == lds), ds may be s: the loss
+     layer works in place. No other output may overlap an input or another
+     output.
+
+   THREADS
+     No global state, no printing, no abort: every call is independent and
+     thread-safe on distinct outputs.
+
+   BUILD MODIFIERS (define before including)
+     LINLOSS_BACKEND       LINLOSS_BACKEND_SCALAR, _SIMDE, _AVX2, _AVX512 or
+                           _NEON. Default: the best the compile flags enable
+                           (AVX-512 > AVX2+FMA > NEON > scalar); SIMDe only when
+                           asked. Asking for one the flags do not enable is an
+                           #error, never a silent fallback.
+     LINLOSS_MALLOC(n), LINLOSS_FREE(p)
+                           default malloc/free.
+     LINLOSS_STACK_SCRATCH bytes of stack scratch per call (default 16384).
+     LINLOSS_HEADER_FILE   the name this file is included by, as a string
+                           (default "linloss.h"); set it if you rename the file.
+
+   The license is at the end of the file.
+*/
+#if !defined(LINLOSS__TEMPLATE)
+#ifndef LINLOSS_H
+#define LINLOSS_H
+
+#define LINLOSS_VERSION_MAJOR 0
+#define LINLOSS_VERSION_MINOR 1
+#define LINLOSS_VERSION_PATCH 0
+#define LINLOSS_VERSION_NUMBER \
+  (LINLOSS_VERSION_MAJOR * 10000 + LINLOSS_VERSION_MINOR * 100 + LINLOSS_VERSION_PATCH)
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------- the API */
+
+typedef enum linloss_status {
+  LINLOSS_OK = 0,
+  LINLOSS_ERR_NULL,  /* a required pointer is NULL                        */
+  LINLOSS_ERR_SHAPE, /* C < 2, D = 0, short stride, size overflow          */
+  LINLOSS_ERR_LABEL, /* a label outside [0, C) that is not ignored         */
+  LINLOSS_ERR_PARAM, /* an option out of range                             */
+  LINLOSS_ERR_NOMEM  /* the scratch for a very large C could not be had    */
+} linloss_status;
+
+enum { LINLOSS_W_DC = 0, /* W is D x C, S = X W    (CS231n)      */
+       LINLOSS_W_CD = 1  /* W is C x D, S = X W^T  (one row per class) */ };
+enum { LINLOSS_MEAN = 0, /* data term divided by the total weight   */
+       LINLOSS_SUM = 1   /* data term summed                        */ };
+enum { LINLOSS_SVM_WW = 0, /* Weston-Watkins: sum of the hinges        */
+       LINLOSS_SVM_CS = 1  /* Crammer-Singer: hinge of the worst class */ };
+
+/* The ignore_label that ignores nothing (the default). */
+#define LINLOSS_NO_IGNORE INT32_MIN
+
+typedef struct linloss_options {
+  double delta;            /* SVM margin, >= 0, finite. Default 1.               */
+  double reg;              /* L2 strength lambda, >= 0, finite. Default 0.       */
+  int w_layout;            /* LINLOSS_W_DC (default) or LINLOSS_W_CD.            */
+  int reduction;           /* LINLOSS_MEAN (default) or LINLOSS_SUM.             */
+  int svm_variant;         /* LINLOSS_SVM_WW (default) or LINLOSS_SVM_CS.        */
+  int hinge_power;         /* 1 (hinge, default) or 2 (squared hinge).           */
+  int32_t ignore_label;    /* samples with this label count for nothing.
+                              Default LINLOSS_NO_IGNORE.                         */
+  double label_smoothing;  /* eps in [0, 1), softmax and logistic. Default 0.    */
+  const double *class_weight;  /* C weights (2 for logistic), or NULL.           */
+  const double *sample_weight; /* N weights, or NULL.                            */
+  double *sample_loss;     /* output, or NULL: N values w_i L_i (0 where the
+                              weight is 0), in double whatever the data type.   */
+} linloss_options;
+
+/* Declared for T = float (suffix _f32, loss is float*) and T = double (_f64):
+
+   Fused linear classifier. X is n x d with row stride ldx; W is d x c
+   (LINLOSS_W_DC) or c x d (LINLOSS_W_CD), contiguous; b has c entries or is
+   NULL; dW has W's layout, db has c entries.
+     linloss_svm_T     (n, d, c, X, ldx, y, W, b, opt, loss, dW, db)
+     linloss_softmax_T (n, d, c, X, ldx, y, W, b, opt, loss, dW, db)
+   Loss layer. S is n x c with row stride lds; dS (stride ldds) may be S.
+     linloss_svm_scores_T     (n, c, S, lds, y, opt, loss, dS, ldds)
+     linloss_softmax_scores_T (n, c, S, lds, y, opt, loss, dS, ldds)
+   Binary logistic (sigmoid cross-entropy), labels 0/1. w has d entries, b is
+   one value or NULL; s and ds are n values, ds may be s.
+     linloss_logistic_T        (n, d, X, ldx, y, w, b, opt, loss, dw, db)
+     linloss_logistic_scores_T (n, s, y, opt, loss, ds)
+   Prediction: pred[i] = argmax_j S_ij (first on ties, NaN counts as largest).
+     linloss_predict_T (n, d, c, X, ldx, W, b, opt, pred)
+*/
+#define LINLOSS__PROTOTYPES(T, S)                                                       \
+  static inline linloss_status linloss_svm_##S(                                         \
+      size_t n, size_t d, size_t c, const T *X, size_t ldx, const int32_t *y,           \
+      const T *W, const T *b, const linloss_options *opt, T *loss, T *dW, T *db);       \
+  static inline linloss_status linloss_softmax_##S(                                     \
+      size_t n, size_t d, size_t c, const T *X, size_t ldx, const int32_t *y,           \
+      const T *W, const T *b, const linloss_options *opt, T *loss, T *dW, T *db);       \
+  static inline linloss_status linloss_svm_scores_##S(                                  \
+      size_t n, size_t c, const T *S, size_t lds, const int32_t *y,                     \
+      const linloss_options *opt, T *loss, T *dS, size_t ldds);                         \
+  static inline linloss_status linloss_softmax_scores_##S(                              \
+      size_t n, size_t c, const T *S, size_t lds, const int32_t *y,                     \
+      const linloss_options *opt, T *loss, T *dS, size_t ldds);                         \
+  static inline linloss_status linloss_logistic_##S(                                    \
+      size_t n, size_t d, const T *X, size_t ldx, const int32_t *y, const T *w,         \
+      const T *b, const linloss_options *opt, T *loss, T *dw, T *db);                   \
+  static inline linloss_status linloss_logistic_scores_##S(                             \
+      size_t n, const T *s, const int32_t *y, const linloss_options *opt, T *loss,      \
+      T *ds);                                                                           \
+  static inline linloss_status linloss_predict_##S(                                     \
+      size_t n, size_t d, size_t c, const T *X, size_t ldx, const T *W, const T *b,     \
+      const linloss_options *opt, int32_t *pred);
+LINLOSS__PROTOTYPES(float, f32)
+LINLOSS__PROTOTYPES(double, f64)
+
+static inline linloss_options linloss_options_default(void);
+static inline const char *linloss_status_string(linloss_status st);
+/* "scalar", "simde", "avx2", "avx512" or "neon": the backend compiled in. */
+static inline const char *linloss_backend_name(void);
+
+/* ------------------------------------------------------ configuration */
+
+#include <float.h>
+#include <math.h>
+#include <string.h>
+
+#ifndef LINLOSS_MALLOC
+#include <stdlib.h>
+#define LINLOSS_MALLOC(n) malloc(n)
+#define LINLOSS_FREE(p) free(p)
+#endif
+#ifndef LINLOSS_STACK_SCRATCH /* bytes of scores kept on the stack per call */
+#define LINLOSS_STACK_SCRATCH 16384
+#endif
+#ifndef LINLOSS_SCRATCH_ROWS /* rows per block when the scratch is allocated */
+#define LINLOSS_SCRATCH_ROWS 4
+#endif
+#ifndef LINLOSS_BLOCK_ROWS /* at most this many rows of scores per block */
+#define LINLOSS_BLOCK_ROWS 64
+#endif
+#ifndef LINLOSS_HEADER_FILE
+#define LINLOSS_HEADER_FILE "linloss.h"
+#endif
+
+/* ----------------------------------------------------- backend ladder */
+
+#define LINLOSS_BACKEND_SCALAR 1
+#define LINLOSS_BACKEND_SIMDE 2
+#define LINLOSS_BACKEND_AVX2 3
+#define LINLOSS_BACKEND_AVX512 4
+#define LINLOSS_BACKEND_NEON 5
+
+#ifndef LINLOSS_BACKEND
+#if defined(__AVX512F__) && defined(__AVX512DQ__)
+#define LINLOSS_BACKEND LINLOSS_BACKEND_AVX512
+#elif defined(__AVX2__) && defined(__FMA__)
+#define LINLOSS_BACKEND LINLOSS_BACKEND_AVX2
+#elif defined(__aarch64__) && defined(__ARM_NEON)
+#define LINLOSS_BACKEND LINLOSS_BACKEND_NEON
+#else
+#define LINLOSS_BACKEND LINLOSS_BACKEND_SCALAR
+#endif
+#endif
+
+#if LINLOSS_BACKEND == LINLOSS_BACKEND_AVX512
+#if !(defined(__AVX512F__) && defined(__AVX512DQ__))
+#error "linloss.h: LINLOSS_BACKEND_AVX512 needs AVX-512F and DQ (e.g. -mavx512f -mavx512dq or -march=x86-64-v4)"
+#endif
+#define LINLOSS__BACKEND_NAME "avx512"
+#elif LINLOSS_BACKEND == LINLOSS_BACKEND_AVX2
+#if !(defined(__AVX2__) && defined(__FMA__))
+#error "linloss.h: LINLOSS_BACKEND_AVX2 needs AVX2 and FMA (e.g. -mavx2 -mfma or -march=x86-64-v3)"
+#endif
+#define LINLOSS__BACKEND_NAME "avx2"
+#elif LINLOSS_BACKEND == LINLOSS_BACKEND_NEON
+#if !(defined(__aarch64__) && defined(__ARM_NEON))
+#error "linloss.h: LINLOSS_BACKEND_NEON needs AArch64 with Advanced SIMD"
+#endif
+#define LINLOSS__BACKEND_NAME "neon"
+#elif LINLOSS_BACKEND == LINLOSS_BACKEND_SIMDE
+#define LINLOSS__BACKEND_NAME "simde"
+#elif LINLOSS_BACKEND == LINLOSS_BACKEND_SCALAR
+#define LINLOSS__BACKEND_NAME "scalar"
+#else
+#error "linloss.h: unknown LINLOSS_BACKEND"
+#endif
+
+#define LINLOSS__CAT_(a, b) a##b
+#define LINLOSS__CAT(a, b) LINLOSS__CAT_(a, b)
+/* In the template below, LINLOSS__TS is f32 or f64 and LINLOSS__FN(name_)
+   gives name_f32 or name_f64. */
+#define LINLOSS__FN(name) LINLOSS__CAT(name, LINLOSS__TS)
+#define LINLOSS__T LINLOSS__FN(linloss__t_)
+typedef float linloss__t_f32;
+typedef double linloss__t_f64;
+
+/* ---------------------------------------------------- the vocabulary
+   Each backend defines, for the template's element type LINLOSS__T:
+     LINLOSS__V, LINLOSS__M      vector and mask types, LINLOSS__W lanes
+     linloss__vzero() vset1(x) vload(p) vstore(p, v)      (unaligned)
+     linloss__vadd vsub vmul vdiv(a, b), vfma(a, b, c) = a * b + c
+     linloss__vmax(a, b)         either operand when one is NaN
+     linloss__vrelu(a)           max(0, a), NaN stays NaN
+     linloss__vabs(a)
+     linloss__vgt(a, b) visnan(a) -> mask;  vsel(m, a, b) = m ? a : b
+     linloss__vhsum(v) vhmax(v)  -> LINLOSS__T (vhmax: any lane if NaN)
+     linloss__vexp(a)            exp, see the accuracy notes of each backend
+     linloss__vlog1p(a)          log(1 + a) for a in [0, 1]
+   The kernels in the template are written once against these. */
+
+#if LINLOSS_BACKEND == LINLOSS_BACKEND_SCALAR
+#define LINLOSS__W 1
+#define LINLOSS__V LINLOSS__T
+#define LINLOSS__M int
+#define linloss__vzero() ((LINLOSS__T)0)
+#define linloss__vset1(x) ((LINLOSS__T)(x))
+#define linloss__vload(p) (*(p))
+#define linloss__vstore(p, v) (*(p) = (v))
+#define linloss__vadd(a, b) ((a) + (b))
+#define linloss__vsub(a, b) ((a) - (b))
+#define linloss__vmul(a, b) ((a) * (b))
+#define linloss__vdiv(a, b) ((a) / (b))
+#define linloss__vfma(a, b, c) ((a) * (b) + (c))
+#define linloss__vmax(a, b) ((a) > (b) ? (a) : (b))
+#define linloss__vrelu(a) (!((a) <= 0) ? (a) : (LINLOSS__T)0)
+#define linloss__vabs(a) ((a) < 0 ? -(a) : (a))
+#define linloss__vgt(a, b) ((a) > (b))
+#define linloss__visnan(a) ((a) != (a))
+#define linloss__vsel(m, a, b) ((m) ? (a) : (b))
+#define linloss__vhsum(v) (v)
+#define linloss__vhmax(v) (v)
+#define linloss__vexp(a) LINLOSS__FN(linloss__exp_)(a)
+#define linloss__vlog1p(a) LINLOSS__FN(linloss__log1p_)(a)
+static inline float linloss__exp_f32(float x) { return expf(x); }
+static inline double linloss__exp_f64(double x) { return exp(x); }
+static inline float linloss__log1p_f32(float x) { return log1pf(x); }
+static inline double linloss__log1p_f64(double x) { return log1p(x); }
+#endif
+
+/* ------------------------------------------ shared, type-free helpers */
+
+static inline int linloss__finite(double x) { return x == x && x - x == 0; }
+
+/* a * b * e without overflowing size_t */
+static inline int linloss__size_ok(size_t a, size_t b, size_t e) {
+  if (a == 0 || b == 0) return 1;
+  if (b > SIZE_MAX / a) return 0;
+  return a * b <= SIZE_MAX / e;
+}
+
+static inline linloss_options linloss_options_default(void) {
+  linloss_options o;
+  memset(&o, 0, sizeof o);
+  o.delta = 1.0;
+  o.reg = 0.0;
+  o.w_layout = LINLOSS_W_DC;
+  o.reduction = LINLOSS_MEAN;
+  o.svm_variant = LINLOSS_SVM_WW;
+  o.hinge_power = 1;
+  o.ignore_label = LINLOSS_NO_IGNORE;
+  o.label_smoothing = 0.0;
+  o.class_weight = NULL;
+  o.sample_weight = NULL;
+  o.sample_loss = NULL;
+  return o;
+}
+
+static inline const char *linloss_status_string(linloss_status st) {
+  switch (st) {
+  case LINLOSS_OK: return "ok";
+  case LINLOSS_ERR_NULL: return "a required pointer is NULL";
+  case LINLOSS_ERR_SHAPE: return "bad shape: C < 2, D = 0, a stride shorter than its row, or a size overflowing size_t";
+  case LINLOSS_ERR_LABEL: return "a label is outside [0, C) and is not the ignore label";
+  case LINLOSS_ERR_PARAM: return "an option is out of range (delta, reg, label_smoothing, hinge_power, layout, reduction, variant or a weight)";
+  case LINLOSS_ERR_NOMEM: return "the scratch buffer could not be allocated";
+  }
+  return "unknown linloss_status";
+}
+
+static inline const char *linloss_backend_name(void) { return LINLOSS__BACKEND_NAME; }
+
+/* The options a call works with: the caller's, or the defaults. */
+static inline linloss_options linloss__opts(const linloss_options *opt) {
+  return opt ? *opt : linloss_options_default();
+}
+
+/* Parameters, checked before labels. nclass is C (2 for logistic); n the
+   number of samples, for the sample weights. */
+static inline linloss_status linloss__check_params(const linloss_options *o, size_t n,
+                                                   size_t nclass) {
+  size_t i;
+  if (!linloss__finite(o->delta) || o->delta < 0) return LINLOSS_ERR_PARAM;
+  if (!linloss__finite(o->reg) || o->reg < 0) return LINLOSS_ERR_PARAM;
+  if (!(o->label_smoothing >= 0 && o->label_smoothing < 1)) return LINLOSS_ERR_PARAM;
+  if (o->hinge_power != 1 && o->hinge_power != 2) return LINLOSS_ERR_PARAM;
+  if (o->w_layout != LINLOSS_W_DC && o->w_layout != LINLOSS_W_CD) return LINLOSS_ERR_PARAM;
+  if (o->reduction != LINLOSS_MEAN && o->reduction != LINLOSS_SUM) return LINLOSS_ERR_PARAM;
+  if (o->svm_variant != LINLOSS_SVM_WW && o->svm_variant != LINLOSS_SVM_CS)
+    return LINLOSS_ERR_PARAM;
+  for (i = 0; o->class_weight && i < nclass; i++)
+    if (!linloss__finite(o->class_weight[i]) || o->class_weight[i] < 0) return LINLOSS_ERR_PARAM;
+  for (i = 0; o->sample_weight && i < n; i++)
+    if (!linloss__finite(o->sample_weight[i]) || o->sample_weight[i] < 0) return LINLOSS_ERR_PARAM;
+  return LINLOSS_OK;
+}
+
+/* The weight of sample i: 0 for the ignore label. */
+static inline double linloss__weight(const linloss_options *o, const int32_t *y, size_t i) {
+  double w = 1.0;
+  if (o->ignore_label != LINLOSS_NO_IGNORE && y[i] == o->ignore_label) return 0.0;
+  if (o->class_weight) w = o->class_weight[y[i]];
+  if (o->sample_weight) w *= o->sample_weight[i];
+  return w;
+}
+
+/* Labels, last of the checks; gives the total weight of the batch. */
+static inline linloss_status linloss__check_labels(const linloss_options *o, size_t n,
+                                                   const int32_t *y, size_t nclass,
+                                                   double *total) {
+  size_t i;
+  double t = 0;
+  for (i = 0; i < n; i++) {
+    int ignored = o->ignore_label != LINLOSS_NO_IGNORE && y[i] == o->ignore_label;
+    if (!ignored && (y[i] < 0 || (size_t)y[i] >= nclass)) return LINLOSS_ERR_LABEL;
+  }
+  for (i = 0; i < n; i++) t += linloss__weight(o, y, i);
+  *total = t;
+  return LINLOSS_OK;
+}
+
+enum { LINLOSS__KIND_SVM, LINLOSS__KIND_SOFTMAX };
+
+/* What the data term and the gradient of sample i are multiplied by. */
+static inline double linloss__scale(const linloss_options *o, double total) {
+  if (o->reduction == LINLOSS_SUM) return 1.0;
+  return total > 0 ? 1.0 / total : 0.0;
+}
+
+/* Vocabulary built on the backend's: whole-or-partial loads and stores (k of
+   the W lanes, the rest filled), and one-lane changes. */
+#define linloss__vload_n LINLOSS__FN(linloss__vload_n_)
+#define linloss__vstore_n LINLOSS__FN(linloss__vstore_n_)
+#define linloss__vput LINLOSS__FN(linloss__vput_)
+#define linloss__vkeep LINLOSS__FN(linloss__vkeep_)
+
+/* The kernels and the entry points, once per element type. */
+#define LINLOSS__TEMPLATE
+#define LINLOSS__TS f32
+#include LINLOSS_HEADER_FILE
+#undef LINLOSS__TS
+#define LINLOSS__TS f64
+#include LINLOSS_HEADER_FILE
+#undef LINLOSS__TS
+#undef LINLOSS__TEMPLATE
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* LINLOSS_H */
+
+#else /* LINLOSS__TEMPLATE ------------------------------------------------------
+   The kernels, compiled once for LINLOSS__T = float (LINLOSS__TS f32) and once
+   for double (f64). Every loop runs over chunks of LINLOSS__W lanes; the last
+   chunk holds k < W lanes and is loaded and stored partially, so nothing past
+   a row is read or written. */
+
+static inline LINLOSS__V linloss__vload_n(const LINLOSS__T *p, size_t k, LINLOSS__T fill) {
+  LINLOSS__T buf[LINLOSS__W];
+  size_t i;
+  if (k == LINLOSS__W) return linloss__vload(p);
+  for (i = 0; i < LINLOSS__W; i++) buf[i] = i < k ? p[i] : fill;
+  return linloss__vload(buf);
+}
+
+static inline void linloss__vstore_n(LINLOSS__T *p, LINLOSS__V v, size_t k) {
+  LINLOSS__T buf[LINLOSS__W];
+  if (k == LINLOSS__W) {
+    linloss__vstore(p, v);
+    return;
+  }
+  linloss__vstore(buf, v);
+  memcpy(p, buf, k * sizeof(LINLOSS__T));
+}
+
+/* v with lane i set to x */
+static inline LINLOSS__V linloss__vput(LINLOSS__V v, size_t i, LINLOSS__T x) {
+  LINLOSS__T buf[LINLOSS__W];
+  linloss__vstore(buf, v);
+  buf[i] = x;
+  return linloss__vload(buf);
+}
+
+/* v with the lanes from k on set to 0 */
+static inline LINLOSS__V linloss__vkeep(LINLOSS__V v, size_t k) {
+  LINLOSS__T buf[LINLOSS__W];
+  size_t i;
+  if (k == LINLOSS__W) return v;
+  linloss__vstore(buf, v);
+  for (i = k; i < LINLOSS__W; i++) buf[i] = 0;
+  return linloss__vload(buf);
+}
+
+#define LINLOSS__CHUNKS(j, k, n)                                                   \
+  for (j = 0; j < (n); j += LINLOSS__W)                                            \
+    if ((k = (n) - j < LINLOSS__W ? (n) - j : LINLOSS__W) != 0)
+
+/* y += a x */
+static inline void LINLOSS__FN(linloss__axpy_)(size_t n, LINLOSS__T a, const LINLOSS__T *x,
+                                               LINLOSS__T *y) {
+  size_t j, k;
+  LINLOSS__V va = linloss__vset1(a);
+  LINLOSS__CHUNKS(j, k, n) {
+    LINLOSS__V vy = linloss__vload_n(y + j, k, 0);
+    linloss__vstore_n(y + j, linloss__vfma(va, linloss__vload_n(x + j, k, 0), vy), k);
+  }
+}
+
+/* y = a x, or 0 when a is 0 */
+static inline void LINLOSS__FN(linloss__scal_)(size_t n, LINLOSS__T a, const LINLOSS__T *x,
+                                               LINLOSS__T *y) {
+  size_t j, k;
+  LINLOSS__V va = linloss__vset1(a);
+  if (a == 0) {
+    memset(y, 0, n * sizeof(LINLOSS__T));
+    return;
+  }
+  LINLOSS__CHUNKS(j, k, n) linloss__vstore_n(y + j, linloss__vmul(va, linloss__vload_n(x + j, k, 0)), k);
+}
+
+/* sum x_j y_j: vector partial sums over blocks of 256, added up in double */
+static inline double LINLOSS__FN(linloss__dot_)(size_t n, const LINLOSS__T *x,
+                                                const LINLOSS__T *y) {
+  double acc = 0;
+  size_t j0, j, k;
+  for (j0 = 0; j0 < n; j0 += 256) {
+    size_t m = n - j0 < 256 ? n - j0 : 256;
+    LINLOSS__V v = linloss__vzero();
+    LINLOSS__CHUNKS(j, k, m)
+    v = linloss__vfma(linloss__vload_n(x + j0 + j, k, 0), linloss__vload_n(y + j0 + j, k, 0), v);
+    acc += (double)linloss__vhsum(v);
+  }
+  return acc;
+}
+
+/* Index of the largest of s[0..c) other than s[skip] (skip >= c: none); the
+   first on ties; the first NaN wins. */
+static inline size_t LINLOSS__FN(linloss__argmax_)(const LINLOSS__T *s, size_t c, size_t skip) {
+  size_t j, best = c;
+  for (j = 0; j < c; j++) {
+    if (j == skip) continue;
+    if (s[j] != s[j]) return j;
+    if (best == c || s[j] > s[best]) best = j;
+  }
+  return best;
+}
+
+/* ---- row kernels: the loss L of one sample from its scores s[0..c) and
+   label y; when g is not NULL, g = gs * dL/ds (g may be s). */
+
+static inline double LINLOSS__FN(linloss__softmax_row_)(const LINLOSS__T *s, size_t c, size_t y,
+                                                        const linloss_options *o,
+                                                        LINLOSS__T *g, LINLOSS__T gs) {
+  const LINLOSS__T sy = s[y], ninf = (LINLOSS__T)-INFINITY;
+  const double eps = o->label_smoothing;
+  LINLOSS__V vm = linloss__vset1(ninf), vsum = linloss__vzero(), vdev = linloss__vzero();
+  LINLOSS__T m;
+  double sum, loss;
+  size_t j, k;
+  LINLOSS__CHUNKS(j, k, c) vm = linloss__vmax(vm, linloss__vload_n(s + j, k, ninf));
+  m = linloss__vhmax(vm);
+  vm = linloss__vset1(m);
+  LINLOSS__CHUNKS(j, k, c) {
+    LINLOSS__V e = linloss__vexp(linloss__vsub(linloss__vload_n(s + j, k, ninf), vm));
+    vsum = linloss__vadd(vsum, e);
+    if (eps > 0) vdev = linloss__vadd(vdev, linloss__vsub(linloss__vload_n(s + j, k, m), vm));
+    if (g) linloss__vstore_n(g + j, e, k);
+  }
+  sum = (double)linloss__vhsum(vsum);
+  /* log sum_j e^{s_j} - sum_j q_j s_j, with the max shifted out */
+  loss = log(sum) + (1 - eps) * ((double)m - (double)sy);
+  if (eps > 0) loss -= eps / (double)c * (double)linloss__vhsum(vdev);
+  if (g) {
+    const LINLOSS__V vp = linloss__vset1((LINLOSS__T)((double)gs / sum));
+    const LINLOSS__V vq = linloss__vset1((LINLOSS__T)((double)gs * eps / (double)c));
+    LINLOSS__CHUNKS(j, k, c)
+    linloss__vstore_n(g + j, linloss__vsub(linloss__vmul(linloss__vload_n(g + j, k, 0), vp), vq), k);
+    g[y] -= (LINLOSS__T)((double)gs * (1 - eps));
+  }
+  return loss;
+}
+
+/* The hinge's derivative h'(m): 1[m > 0] (NaN for NaN) or 2 max(0, m). */
+static inline LINLOSS__V LINLOSS__FN(linloss__hinge_grad_)(LINLOSS__V m, LINLOSS__V h, int power) {
+  const LINLOSS__V zero = linloss__vzero(), one = linloss__vset1(1);
+  if (power == 2) return linloss__vadd(h, h);
+  return linloss__vsel(linloss__visnan(m), m, linloss__vsel(linloss__vgt(m, zero), one, zero));
+}
+
+static inline double LINLOSS__FN(linloss__svm_row_)(const LINLOSS__T *s, size_t c, size_t y,
+                                                    const linloss_options *o, LINLOSS__T *g,
+                                                    LINLOSS__T gs) {
+  const LINLOSS__T sy = s[y], delta = (LINLOSS__T)o->delta;
+  const int power = o->hinge_power;
+  LINLOSS__T lsum, gy;
+  size_t j, k;
+  if (o->svm_variant == LINLOSS_SVM_CS) {
+    size_t js = LINLOSS__FN(linloss__argmax_)(s, c, y);
+    LINLOSS__V m = linloss__vset1(s[js] - sy + delta), h = linloss__vrelu(m);
+    LINLOSS__V gv = LINLOSS__FN(linloss__hinge_grad_)(m, h, power);
+    LINLOSS__T hh = linloss__vhsum(linloss__vkeep(power == 2 ? linloss__vmul(h, h) : h, 1));
+    gy = linloss__vhsum(linloss__vkeep(gv, 1));
+    if (g) {
+      memset(g, 0, c * sizeof(LINLOSS__T));
+      g[js] = gs * gy;
+      g[y] = -gs * gy;
+    }
+    return (double)hh;
+  } else {
+    const LINLOSS__V vsy = linloss__vset1(sy), vdelta = linloss__vset1(delta);
+    const LINLOSS__V vgs = linloss__vset1(gs);
+    LINLOSS__V vl = linloss__vzero(), vc = linloss__vzero();
+    LINLOSS__CHUNKS(j, k, c) {
+      LINLOSS__V m = linloss__vadd(linloss__vsub(linloss__vload_n(s + j, k, 0), vsy), vdelta);
+      LINLOSS__V h = linloss__vrelu(m), gv = LINLOSS__FN(linloss__hinge_grad_)(m, h, power);
+      if (power == 2) h = linloss__vmul(h, h);
+      if (k < LINLOSS__W) { /* the lanes past the row count for nothing */
+        h = linloss__vkeep(h, k);
+        gv = linloss__vkeep(gv, k);
+      }
+      if (y >= j && y < j + k) { /* nor does the target class */
+        h = linloss__vput(h, y - j, 0);
+        gv = linloss__vput(gv, y - j, 0);
+      }
+      vl = linloss__vadd(vl, h);
+      vc = linloss__vadd(vc, gv);
+      if (g) linloss__vstore_n(g + j, linloss__vmul(gv, vgs), k);
+    }
+    lsum = linloss__vhsum(vl);
+    gy = linloss__vhsum(vc);
+    if (g) g[y] = -gs * gy;
+    return (double)lsum;
+  }
+}
+
+/* Rows first .. first+r of a batch: their scores S (stride lds) into the
+   weighted loss sum, and when dS is given, dS = scale * w_i * dL_i/ds_i. */
+static inline double LINLOSS__FN(linloss__rows_)(int kind, size_t first, size_t r, size_t c,
+                                                 const LINLOSS__T *S, size_t lds,
+                                                 const int32_t *y, const linloss_options *o,
+                                                 double scale, LINLOSS__T *dS, size_t ldds) {
+  double acc = 0;
+  size_t i;
+  for (i = first; i < first + r; i++) {
+    const LINLOSS__T *s = S + (i - first) * lds;
+    LINLOSS__T *g = dS ? dS + (i - first) * ldds : NULL;
+    double w = linloss__weight(o, y, i), l = 0;
+    if (w == 0) {
+      if (g) memset(g, 0, c * sizeof(LINLOSS__T));
+    } else {
+      LINLOSS__T gs = (LINLOSS__T)(w * scale);
+      l = w * (kind == LINLOSS__KIND_SVM
+                   ? LINLOSS__FN(linloss__svm_row_)(s, c, (size_t)y[i], o, g, gs)
+                   : LINLOSS__FN(linloss__softmax_row_)(s, c, (size_t)y[i], o, g, gs));
+      acc += l;
+    }
+    if (o->sample_loss) o->sample_loss[i] = l;
+  }
+  return acc;
+}
+
+/* Binary logistic over r samples' scores s: the weighted loss sum, and when
+   ds is given (it may be s), ds = scale * w_i * dL/ds_i. */
+static inline double LINLOSS__FN(linloss__logistic_rows_)(size_t first, size_t r,
+                                                          const LINLOSS__T *s, const int32_t *y,
+                                                          const linloss_options *o, double scale,
+                                                          LINLOSS__T *ds) {
+  const double eps = o->label_smoothing;
+  const LINLOSS__V zero = linloss__vzero(), one = linloss__vset1(1);
+  double acc = 0;
+  size_t j, k, l;
+  LINLOSS__CHUNKS(j, k, r) {
+    LINLOSS__T t[LINLOSS__W], w[LINLOSS__W], lv[LINLOSS__W];
+    LINLOSS__V vs, vt, a, e, loss, sp, sn, spos, sneg, vg;
+    for (l = 0; l < LINLOSS__W; l++) {
+      double wl = l < k ? linloss__weight(o, y, first + j + l) : 0;
+      w[l] = (LINLOSS__T)(wl * scale);
+      t[l] = (LINLOSS__T)(wl > 0 ? (1 - eps) * (double)y[first + j + l] + eps / 2 : 0);
+    }
+    vs = linloss__vload_n(s + j, k, 0);
+    vt = linloss__vload(t);
+    a = linloss__vabs(vs);
+    e = linloss__vexp(linloss__vsub(zero, a)); /* e^-|s| */
+    /* max(s, 0) - s t + log1p(e^-|s|) */
+    loss = linloss__vadd(linloss__vsub(linloss__vrelu(vs), linloss__vmul(vs, vt)), linloss__vlog1p(e));
+    sp = linloss__vdiv(one, linloss__vadd(one, e)); /* sigmoid(|s|)  */
+    sn = linloss__vmul(e, sp);                       /* sigmoid(-|s|) */
+    spos = linloss__vsel(linloss__vgt(zero, vs), sn, sp); /* sigmoid(s)  */
+    sneg = linloss__vsel(linloss__vgt(zero, vs), sp, sn); /* sigmoid(-s) */
+    /* (1 - t) sigmoid(s) - t sigmoid(-s) */
+    vg = linloss__vsub(linloss__vmul(linloss__vsub(one, vt), spos), linloss__vmul(vt, sneg));
+    vg = linloss__vsel(linloss__vgt(linloss__vload(w), zero), linloss__vmul(vg, linloss__vload(w)), zero);
+    linloss__vstore(lv, loss);
+    if (ds) linloss__vstore_n(ds + j, vg, k);
+    for (l = 0; l < k; l++) {
+      double wl = linloss__weight(o, y, first + j + l);
+      double li = wl == 0 ? 0 : wl * (double)lv[l];
+      acc += li;
+      if (o->sample_loss) o->sample_loss[first + j + l] = li;
+    }
+  }
+  return acc;
+}
+
+/* ---- the linear part: scores of r rows of X and the gradient they give */
+
+/* S (r x c, contiguous) = X W + b  or  X W^T + b */
+static inline void LINLOSS__FN(linloss__scores_block_)(size_t r, size_t d, size_t c,
+                                                       const LINLOSS__T *X, size_t ldx,
+                                                       const LINLOSS__T *W, const LINLOSS__T *b,
+                                                       int layout, LINLOSS__T *S) {
+  size_t i, j, t;
+  if (layout == LINLOSS_W_DC) {
+    for (i = 0; i < r; i++) {
+      if (b) memcpy(S + i * c, b, c * sizeof(LINLOSS__T));
+      else memset(S + i * c, 0, c * sizeof(LINLOSS__T));
+    }
+    for (t = 0; t < d; t++)
+      for (i = 0; i < r; i++) LINLOSS__FN(linloss__axpy_)(c, X[i * ldx + t], W + t * c, S + i * c);
+  } else {
+    for (i = 0; i < r; i++)
+      for (j = 0; j < c; j++)
+        S[i * c + j] = (LINLOSS__T)LINLOSS__FN(linloss__dot_)(d, X + i * ldx, W + j * d) + (b ? b[j] : 0);
+  }
+}
+
+/* dW += X^T dS (in W's layout), db += column sums of dS */
+static inline void LINLOSS__FN(linloss__grad_block_)(size_t r, size_t d, size_t c,
+                                                     const LINLOSS__T *X, size_t ldx,
+                                                     const LINLOSS__T *dS, int layout,
+                                                     LINLOSS__T *dW, LINLOSS__T *db) {
+  size_t i, j, t;
+  if (dW && layout == LINLOSS_W_DC) {
+    for (t = 0; t < d; t++)
+      for (i = 0; i < r; i++) LINLOSS__FN(linloss__axpy_)(c, X[i * ldx + t], dS + i * c, dW + t * c);
+  } else if (dW) {
+    for (j = 0; j < c; j++)
+      for (i = 0; i < r; i++) LINLOSS__FN(linloss__axpy_)(d, dS[i * c + j], X + i * ldx, dW + j * d);
+  }
+  for (i = 0; db && i < r; i++) LINLOSS__FN(linloss__axpy_)(c, 1, dS + i * c, db);
+}
+
+/* Scratch for blocks of rows x c scores: the stack buffer, or one block from
+   LINLOSS_MALLOC when a row does not fit. Gives the rows per block, 0 if the
+   allocation failed. */
+static inline size_t LINLOSS__FN(linloss__scratch_)(size_t n, size_t c, LINLOSS__T *stack,
+                                                    size_t stack_len, LINLOSS__T **buf) {
+  size_t rows = stack_len / c;
+  *buf = stack;
+  if (rows > LINLOSS_BLOCK_ROWS) rows = LINLOSS_BLOCK_ROWS;
+  if (rows > n) rows = n > 0 ? n : 1;
+  if (rows == 0) {
+    rows = n < LINLOSS_SCRATCH_ROWS ? (n > 0 ? n : 1) : LINLOSS_SCRATCH_ROWS;
+    if (!linloss__size_ok(rows, c, sizeof(LINLOSS__T))) return 0;
+    *buf = (LINLOSS__T *)LINLOSS_MALLOC(rows * c * sizeof(LINLOSS__T));
+    if (!*buf) return 0;
+  }
+  return rows;
+}
+
+/* lambda sum W^2, and dW = 2 lambda W */
+static inline double LINLOSS__FN(linloss__reg_)(size_t len, const LINLOSS__T *W, double reg,
+                                                int want_loss, LINLOSS__T *dW) {
+  if (dW) LINLOSS__FN(linloss__scal_)(len, (LINLOSS__T)(2 * reg), W, dW);
+  return reg > 0 && want_loss ? reg * LINLOSS__FN(linloss__dot_)(len, W, W) : 0;
+}
+
+/* The fused SVM and softmax. */
+static inline linloss_status LINLOSS__FN(linloss__fused_)(
+    int kind, size_t n, size_t d, size_t c, const LINLOSS__T *X, size_t ldx, const int32_t *y,
+    const LINLOSS__T *W, const LINLOSS__T *b, const linloss_options *opt, LINLOSS__T *loss,
+    LINLOSS__T *dW, LINLOSS__T *db) {
+  LINLOSS__T stack[LINLOSS_STACK_SCRATCH / sizeof(LINLOSS__T)], *S;
+  const linloss_options o = linloss__opts(opt);
+  const int grad = dW || db;
+  double total, scale, data = 0, regl;
+  size_t i0, rows;
+  linloss_status st;
+  if (!W || (n && (!X || !y))) return LINLOSS_ERR_NULL;
+  if (c < 2 || d == 0 || ldx < d || !linloss__size_ok(n, ldx, sizeof(LINLOSS__T)) ||
+      !linloss__size_ok(d, c, sizeof(LINLOSS__T)))
+    return LINLOSS_ERR_SHAPE;
+  if ((st = linloss__check_params(&o, n, c)) != LINLOSS_OK) return st;
+  if ((st = linloss__check_labels(&o, n, y, c, &total)) != LINLOSS_OK) return st;
+  if (!(rows = LINLOSS__FN(linloss__scratch_)(n, c, stack, sizeof stack / sizeof *stack, &S)))
+    return LINLOSS_ERR_NOMEM;
+  scale = linloss__scale(&o, total);
+  regl = LINLOSS__FN(linloss__reg_)(d * c, W, o.reg, loss != NULL, dW);
+  if (db) memset(db, 0, c * sizeof(LINLOSS__T));
+  for (i0 = 0; i0 < n; i0 += rows) {
+    size_t r = n - i0 < rows ? n - i0 : rows;
+    const LINLOSS__T *Xb = X + i0 * ldx;
+    LINLOSS__FN(linloss__scores_block_)(r, d, c, Xb, ldx, W, b, o.w_layout, S);
+    data += LINLOSS__FN(linloss__rows_)(kind, i0, r, c, S, c, y, &o, scale, grad ? S : NULL, c);
+    if (grad) LINLOSS__FN(linloss__grad_block_)(r, d, c, Xb, ldx, S, o.w_layout, dW, db);
+  }
+  if (S != stack) LINLOSS_FREE(S);
+  if (loss) *loss = (LINLOSS__T)(data * scale + regl);
+  return LINLOSS_OK;
+}
+
+/* The loss layer of the SVM and softmax. */
+static inline linloss_status LINLOSS__FN(linloss__scores_)(int kind, size_t n, size_t c,
+                                                           const LINLOSS__T *S, size_t lds,
+                                                           const int32_t *y,
+                                                           const linloss_options *opt,
+                                                           LINLOSS__T *loss, LINLOSS__T *dS,
+                                                           size_t ldds) {
+  const linloss_options o = linloss__opts(opt);
+  double total, scale, data;
+  linloss_status st;
+  if (n && (!S || !y)) return LINLOSS_ERR_NULL;
+  if (c < 2 || lds < c || !linloss__size_ok(n, lds, sizeof(LINLOSS__T)) ||
+      (dS && (ldds < c || !linloss__size_ok(n, ldds, sizeof(LINLOSS__T)))))
+    return LINLOSS_ERR_SHAPE;
+  if ((st = linloss__check_params(&o, n, c)) != LINLOSS_OK) return st;
+  if ((st = linloss__check_labels(&o, n, y, c, &total)) != LINLOSS_OK) return st;
+  scale = linloss__scale(&o, total);
+  data = LINLOSS__FN(linloss__rows_)(kind, 0, n, c, S, lds, y, &o, scale, dS, ldds);
+  if (loss) *loss = (LINLOSS__T)(data * scale);
+  return LINLOSS_OK;
+}
+
+static inline linloss_status LINLOSS__FN(linloss_svm_)(size_t n, size_t d, size_t c,
+                                                       const LINLOSS__T *X, size_t ldx,
+                                                       const int32_t *y, const LINLOSS__T *W,
+                                                       const LINLOSS__T *b,
+                                                       const linloss_options *opt,
+                                                       LINLOSS__T *loss, LINLOSS__T *dW,
+                                                       LINLOSS__T *db) {
+  return LINLOSS__FN(linloss__fused_)(LINLOSS__KIND_SVM, n, d, c, X, ldx, y, W, b, opt, loss, dW, db);
+}
+
+static inline linloss_status LINLOSS__FN(linloss_softmax_)(size_t n, size_t d, size_t c,
+                                                           const LINLOSS__T *X, size_t ldx,
+                                                           const int32_t *y, const LINLOSS__T *W,
+                                                           const LINLOSS__T *b,
+                                                           const linloss_options *opt,
+                                                           LINLOSS__T *loss, LINLOSS__T *dW,
+                                                           LINLOSS__T *db) {
+  return LINLOSS__FN(linloss__fused_)(LINLOSS__KIND_SOFTMAX, n, d, c, X, ldx, y, W, b, opt, loss,
+                                      dW, db);
+}
+
+static inline linloss_status LINLOSS__FN(linloss_svm_scores_)(size_t n, size_t c,
+                                                              const LINLOSS__T *S, size_t lds,
+                                                              const int32_t *y,
+                                                              const linloss_options *opt,
+                                                              LINLOSS__T *loss, LINLOSS__T *dS,
+                                                              size_t ldds) {
+  return LINLOSS__FN(linloss__scores_)(LINLOSS__KIND_SVM, n, c, S, lds, y, opt, loss, dS, ldds);
+}
+
+static inline linloss_status LINLOSS__FN(linloss_softmax_scores_)(size_t n, size_t c,
+                                                                  const LINLOSS__T *S, size_t lds,
+                                                                  const int32_t *y,
+                                                                  const linloss_options *opt,
+                                                                  LINLOSS__T *loss,
+                                                                  LINLOSS__T *dS, size_t ldds) {
+  return LINLOSS__FN(linloss__scores_)(LINLOSS__KIND_SOFTMAX, n, c, S, lds, y, opt, loss, dS,
+                                       ldds);
+}
+
+static inline linloss_status LINLOSS__FN(linloss_logistic_scores_)(size_t n, const LINLOSS__T *s,
+                                                                   const int32_t *y,
+                                                                   const linloss_options *opt,
+                                                                   LINLOSS__T *loss,
+                                                                   LINLOSS__T *ds) {
+  const linloss_options o = linloss__opts(opt);
+  double total, scale, data;
+  linloss_status st;
+  if (n && (!s || !y)) return LINLOSS_ERR_NULL;
+  if (!linloss__size_ok(n, 1, sizeof(LINLOSS__T))) return LINLOSS_ERR_SHAPE;
+  if ((st = linloss__check_params(&o, n, 2)) != LINLOSS_OK) return st;
+  if ((st = linloss__check_labels(&o, n, y, 2, &total)) != LINLOSS_OK) return st;
+  scale = linloss__scale(&o, total);
+  data = LINLOSS__FN(linloss__logistic_rows_)(0, n, s, y, &o, scale, ds);
+  if (loss) *loss = (LINLOSS__T)(data * scale);
+  return LINLOSS_OK;
+}
+
+static inline linloss_status LINLOSS__FN(linloss_logistic_)(size_t n, size_t d,
+                                                            const LINLOSS__T *X, size_t ldx,
+                                                            const int32_t *y, const LINLOSS__T *w,
+                                                            const LINLOSS__T *b,
+                                                            const linloss_options *opt,
+                                                            LINLOSS__T *loss, LINLOSS__T *dw,
+                                                            LINLOSS__T *db) {
+  LINLOSS__T s[LINLOSS_BLOCK_ROWS];
+  const linloss_options o = linloss__opts(opt);
+  const LINLOSS__T b0 = b ? *b : 0;
+  double total, scale, data = 0, regl, dbacc = 0;
+  size_t i0, i;
+  linloss_status st;
+  if (!w || (n && (!X || !y))) return LINLOSS_ERR_NULL;
+  if (d == 0 || ldx < d || !linloss__size_ok(n, ldx, sizeof(LINLOSS__T))) return LINLOSS_ERR_SHAPE;
+  if ((st = linloss__check_params(&o, n, 2)) != LINLOSS_OK) return st;
+  if ((st = linloss__check_labels(&o, n, y, 2, &total)) != LINLOSS_OK) return st;
+  scale = linloss__scale(&o, total);
+  regl = LINLOSS__FN(linloss__reg_)(d, w, o.reg, loss != NULL, dw);
+  for (i0 = 0; i0 < n; i0 += LINLOSS_BLOCK_ROWS) {
+    size_t r = n - i0 < LINLOSS_BLOCK_ROWS ? n - i0 : LINLOSS_BLOCK_ROWS;
+    const LINLOSS__T *Xb = X + i0 * ldx;
+    for (i = 0; i < r; i++) s[i] = (LINLOSS__T)LINLOSS__FN(linloss__dot_)(d, Xb + i * ldx, w) + b0;
+    data += LINLOSS__FN(linloss__logistic_rows_)(i0, r, s, y, &o, scale, s);
+    for (i = 0; i < r; i++) {
+      if (dw) LINLOSS__FN(linloss__axpy_)(d, s[i], Xb + i * ldx, dw);
+      dbacc += (double)s[i];
+    }
+  }
+  if (db) *db = (LINLOSS__T)dbacc;
+  if (loss) *loss = (LINLOSS__T)(data * scale + regl);
+  return LINLOSS_OK;
+}
+
+static inline linloss_status LINLOSS__FN(linloss_predict_)(size_t n, size_t d, size_t c,
+                                                           const LINLOSS__T *X, size_t ldx,
+                                                           const LINLOSS__T *W,
+                                                           const LINLOSS__T *b,
+                                                           const linloss_options *opt,
+                                                           int32_t *pred) {
+  LINLOSS__T stack[LINLOSS_STACK_SCRATCH / sizeof(LINLOSS__T)], *S;
+  const linloss_options o = linloss__opts(opt);
+  size_t i0, i, rows;
+  linloss_status st;
+  if (!W || (n && !X)) return LINLOSS_ERR_NULL;
+  if (c < 2 || d == 0 || ldx < d || !linloss__size_ok(n, ldx, sizeof(LINLOSS__T)) ||
+      !linloss__size_ok(d, c, sizeof(LINLOSS__T)))
+    return LINLOSS_ERR_SHAPE;
+  if ((st = linloss__check_params(&o, n, c)) != LINLOSS_OK) return st;
+  if (!pred || n == 0) return LINLOSS_OK;
+  if (!(rows = LINLOSS__FN(linloss__scratch_)(n, c, stack, sizeof stack / sizeof *stack, &S)))
+    return LINLOSS_ERR_NOMEM;
+  for (i0 = 0; i0 < n; i0 += rows) {
+    size_t r = n - i0 < rows ? n - i0 : rows;
+    LINLOSS__FN(linloss__scores_block_)(r, d, c, X + i0 * ldx, ldx, W, b, o.w_layout, S);
+    for (i = 0; i < r; i++) pred[i0 + i] = (int32_t)LINLOSS__FN(linloss__argmax_)(S + i * c, c, c);
+  }
+  if (S != stack) LINLOSS_FREE(S);
+  return LINLOSS_OK;
+}
+
+#endif /* LINLOSS__TEMPLATE */
+
+/*
+MIT License
+
+Copyright (c) 2026 the linloss.h authors
+
+Permission is hereby granted, free of charge, to any person obtaining a copy
+of this software and associated documentation files (the "Software"), to deal
+in the Software without restriction, including without limitation the rights
+to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+copies of the Software, and to permit persons to whom the Software is
+furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all
+copies or substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
+SOFTWARE.
+*/
