@@ -82,10 +82,13 @@
                         C is large; see MEMORY).
 
    MEMORY
-     No allocation proportional to N. The fused entry points keep a block of
-     scores (rows x C) in a stack buffer of LINLOSS_STACK_SCRATCH bytes; when
-     one row of C scores does not fit, one block of LINLOSS_SCRATCH_ROWS rows
-     is taken from LINLOSS_MALLOC / LINLOSS_FREE (overridable macros).
+     No allocation proportional to N. A fused call works on blocks of rows:
+     their scores (rows x C, at most LINLOSS_BLOCK_ROWS rows and
+     LINLOSS_BLOCK_ELEMS scores) and, for LINLOSS_W_DC, class-major copies of
+     W and dW (C x D each). That memory comes from a stack buffer of
+     LINLOSS_STACK_SCRATCH bytes when it fits, else from one LINLOSS_MALLOC /
+     LINLOSS_FREE per call (overridable macros). The score-level entry points
+     allocate nothing.
 
    ALIASING
      dS may be S itself (same pointer and ldds == lds), ds may be s: the loss
@@ -225,11 +228,11 @@ static inline const char *linloss_backend_name(void);
 #ifndef LINLOSS_STACK_SCRATCH /* bytes of scores kept on the stack per call */
 #define LINLOSS_STACK_SCRATCH 16384
 #endif
-#ifndef LINLOSS_SCRATCH_ROWS /* rows per block when the scratch is allocated */
-#define LINLOSS_SCRATCH_ROWS 4
-#endif
 #ifndef LINLOSS_BLOCK_ROWS /* at most this many rows of scores per block */
 #define LINLOSS_BLOCK_ROWS 64
+#endif
+#ifndef LINLOSS_BLOCK_ELEMS /* and at most this many scores (rows x C) */
+#define LINLOSS_BLOCK_ELEMS 65536
 #endif
 #ifndef LINLOSS_HEADER_FILE
 #define LINLOSS_HEADER_FILE "linloss.h"
@@ -244,7 +247,7 @@ static inline const char *linloss_backend_name(void);
 #define LINLOSS_BACKEND_NEON 5
 
 #ifndef LINLOSS_BACKEND
-#if defined(__AVX512F__) && defined(__AVX512DQ__)
+#if defined(__AVX512F__)
 #define LINLOSS_BACKEND LINLOSS_BACKEND_AVX512
 #elif defined(__AVX2__) && defined(__FMA__)
 #define LINLOSS_BACKEND LINLOSS_BACKEND_AVX2
@@ -256,8 +259,8 @@ static inline const char *linloss_backend_name(void);
 #endif
 
 #if LINLOSS_BACKEND == LINLOSS_BACKEND_AVX512
-#if !(defined(__AVX512F__) && defined(__AVX512DQ__))
-#error "linloss.h: LINLOSS_BACKEND_AVX512 needs AVX-512F and DQ (e.g. -mavx512f -mavx512dq or -march=x86-64-v4)"
+#if !defined(__AVX512F__)
+#error "linloss.h: LINLOSS_BACKEND_AVX512 needs AVX-512F (e.g. -mavx512f or -march=x86-64-v4)"
 #endif
 #define LINLOSS__BACKEND_NAME "avx512"
 #elif LINLOSS_BACKEND == LINLOSS_BACKEND_AVX2
@@ -301,7 +304,155 @@ typedef double linloss__t_f64;
      linloss__vlog1p(a)          log(1 + a) for a in [0, 1]
    The kernels in the template are written once against these. */
 
-#if LINLOSS_BACKEND == LINLOSS_BACKEND_SCALAR
+
+#if LINLOSS_BACKEND != LINLOSS_BACKEND_SCALAR
+/* Per-type tokens of the vector backends. */
+#define LINLOSS__W LINLOSS__FN(LINLOSS__W_)
+#define LINLOSS__V LINLOSS__FN(linloss__v_)
+#define LINLOSS__MANT LINLOSS__FN(LINLOSS__MANT_) /* mantissa bits */
+#define LINLOSS__MANT_f32 23
+#define LINLOSS__MANT_f64 52
+/* linloss__vexp and linloss__vlog1p (in the template) are written once
+   against the vocabulary; they need two more words:
+     linloss__vround(a)      to nearest, ties to even
+     linloss__vmin(a, b)     like vmax
+     linloss__vshl_mant(a)   a's bit pattern shifted left by LINLOSS__MANT */
+#define linloss__vexp LINLOSS__FN(linloss__vexp_)
+#define linloss__vlog1p LINLOSS__FN(linloss__vlog1p_)
+#endif
+
+#if LINLOSS_BACKEND == LINLOSS_BACKEND_AVX2 || LINLOSS_BACKEND == LINLOSS_BACKEND_SIMDE
+/* AVX2+FMA, natively or through SIMDe's prefixed API (simde_mm256_*), which
+   maps to native instructions where it can and emulates them elsewhere. One
+   block serves both: LINLOSS__X names an intrinsic, LINLOSS__XC a constant. */
+#if LINLOSS_BACKEND == LINLOSS_BACKEND_AVX2
+#include <immintrin.h>
+#define LINLOSS__X(op) LINLOSS__CAT(_mm256_, op)
+#define LINLOSS__XC(c) LINLOSS__CAT(_, c)
+typedef __m256 linloss__v_f32;
+typedef __m256d linloss__v_f64;
+#else
+#include <simde/x86/avx2.h>
+#include <simde/x86/fma.h>
+#define LINLOSS__X(op) LINLOSS__CAT(simde_mm256_, op)
+#define LINLOSS__XC(c) LINLOSS__CAT(SIMDE_, c)
+typedef simde__m256 linloss__v_f32;
+typedef simde__m256d linloss__v_f64;
+#endif
+#define LINLOSS__W_f32 8
+#define LINLOSS__W_f64 4
+#define LINLOSS__M LINLOSS__V
+#define LINLOSS__P LINLOSS__FN(LINLOSS__P_)
+#define LINLOSS__P_f32 ps
+#define LINLOSS__P_f64 pd
+#define LINLOSS__EPI LINLOSS__FN(LINLOSS__EPI_)
+#define LINLOSS__EPI_f32 epi32
+#define LINLOSS__EPI_f64 epi64
+#define LINLOSS__XP(op) LINLOSS__X(LINLOSS__CAT(op, LINLOSS__P)) /* add_ -> _mm256_add_ps */
+#define linloss__vzero() LINLOSS__XP(setzero_)()
+#define linloss__vset1(x) LINLOSS__XP(set1_)((LINLOSS__T)(x))
+#define linloss__vload(p) LINLOSS__XP(loadu_)(p)
+#define linloss__vstore(p, v) LINLOSS__XP(storeu_)(p, v)
+#define linloss__vadd(a, b) LINLOSS__XP(add_)(a, b)
+#define linloss__vsub(a, b) LINLOSS__XP(sub_)(a, b)
+#define linloss__vmul(a, b) LINLOSS__XP(mul_)(a, b)
+#define linloss__vdiv(a, b) LINLOSS__XP(div_)(a, b)
+#define linloss__vfma(a, b, c) LINLOSS__XP(fmadd_)(a, b, c)
+#define linloss__vmax(a, b) LINLOSS__XP(max_)(a, b) /* b when either is NaN */
+#define linloss__vmin(a, b) LINLOSS__XP(min_)(a, b)
+#define linloss__vrelu(a) LINLOSS__XP(max_)(linloss__vzero(), a)
+#define linloss__vabs(a) LINLOSS__XP(andnot_)(linloss__vset1(-0.0), a)
+#define linloss__vgt(a, b) LINLOSS__XP(cmp_)(a, b, LINLOSS__XC(CMP_GT_OQ))
+#define linloss__visnan(a) LINLOSS__XP(cmp_)(a, a, LINLOSS__XC(CMP_UNORD_Q))
+#define linloss__vsel(m, a, b) LINLOSS__XP(blendv_)(b, a, m)
+#define linloss__vround(a) \
+  LINLOSS__XP(round_)(a, LINLOSS__XC(MM_FROUND_TO_NEAREST_INT) | LINLOSS__XC(MM_FROUND_NO_EXC))
+#define linloss__vshl_mant(a)                                                      \
+  LINLOSS__XP(castsi256_)(LINLOSS__X(LINLOSS__CAT(slli_, LINLOSS__EPI))(           \
+      LINLOSS__X(LINLOSS__CAT(LINLOSS__CAT(cast, LINLOSS__P), _si256))(a), LINLOSS__MANT))
+
+#elif LINLOSS_BACKEND == LINLOSS_BACKEND_AVX512
+#include <immintrin.h>
+typedef __m512 linloss__v_f32;
+typedef __m512d linloss__v_f64;
+typedef __mmask16 linloss__m_f32;
+typedef __mmask8 linloss__m_f64;
+#define LINLOSS__W_f32 16
+#define LINLOSS__W_f64 8
+#define LINLOSS__M LINLOSS__FN(linloss__m_)
+#define LINLOSS__P LINLOSS__FN(LINLOSS__P_)
+#define LINLOSS__P_f32 ps
+#define LINLOSS__P_f64 pd
+#define LINLOSS__EPI LINLOSS__FN(LINLOSS__EPI_)
+#define LINLOSS__EPI_f32 epi32
+#define LINLOSS__EPI_f64 epi64
+#define LINLOSS__ZP(op) LINLOSS__CAT(_mm512_, LINLOSS__CAT(op, LINLOSS__P)) /* add_ -> _mm512_add_ps */
+#define linloss__vzero() LINLOSS__ZP(setzero_)()
+#define linloss__vset1(x) LINLOSS__ZP(set1_)((LINLOSS__T)(x))
+#define linloss__vload(p) LINLOSS__ZP(loadu_)(p)
+#define linloss__vstore(p, v) LINLOSS__ZP(storeu_)(p, v)
+#define linloss__vadd(a, b) LINLOSS__ZP(add_)(a, b)
+#define linloss__vsub(a, b) LINLOSS__ZP(sub_)(a, b)
+#define linloss__vmul(a, b) LINLOSS__ZP(mul_)(a, b)
+#define linloss__vdiv(a, b) LINLOSS__ZP(div_)(a, b)
+#define linloss__vfma(a, b, c) LINLOSS__ZP(fmadd_)(a, b, c)
+#define linloss__vmax(a, b) LINLOSS__ZP(max_)(a, b) /* b when either is NaN */
+#define linloss__vmin(a, b) LINLOSS__ZP(min_)(a, b)
+#define linloss__vrelu(a) LINLOSS__ZP(max_)(linloss__vzero(), a)
+#define linloss__vabs(a) LINLOSS__ZP(abs_)(a)
+#define linloss__vgt(a, b) LINLOSS__CAT(LINLOSS__ZP(cmp_), _mask)(a, b, _CMP_GT_OQ)
+#define linloss__visnan(a) LINLOSS__CAT(LINLOSS__ZP(cmp_), _mask)(a, a, _CMP_UNORD_Q)
+#define linloss__vsel(m, a, b) LINLOSS__ZP(mask_blend_)(m, b, a)
+#define linloss__vhsum(v) LINLOSS__ZP(reduce_add_)(v)
+#define linloss__vhmax(v) LINLOSS__ZP(reduce_max_)(v)
+#define linloss__vround(a) LINLOSS__ZP(roundscale_)(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
+#define linloss__vshl_mant(a)                                                       \
+  LINLOSS__ZP(castsi512_)(LINLOSS__CAT(_mm512_slli_, LINLOSS__EPI)(                 \
+      LINLOSS__CAT(_mm512_cast, LINLOSS__CAT(LINLOSS__P, _si512))(a), LINLOSS__MANT))
+
+#elif LINLOSS_BACKEND == LINLOSS_BACKEND_NEON
+#include <arm_neon.h>
+typedef float32x4_t linloss__v_f32;
+typedef float64x2_t linloss__v_f64;
+typedef uint32x4_t linloss__m_f32;
+typedef uint64x2_t linloss__m_f64;
+#define LINLOSS__W_f32 4
+#define LINLOSS__W_f64 2
+#define LINLOSS__M LINLOSS__FN(linloss__m_)
+#define LINLOSS__NQ(op) LINLOSS__CAT(op, LINLOSS__TS) /* vaddq_ -> vaddq_f32 */
+#define linloss__vzero() LINLOSS__NQ(vdupq_n_)(0)
+#define linloss__vset1(x) LINLOSS__NQ(vdupq_n_)((LINLOSS__T)(x))
+#define linloss__vload(p) LINLOSS__NQ(vld1q_)(p)
+#define linloss__vstore(p, v) LINLOSS__NQ(vst1q_)(p, v)
+#define linloss__vadd(a, b) LINLOSS__NQ(vaddq_)(a, b)
+#define linloss__vsub(a, b) LINLOSS__NQ(vsubq_)(a, b)
+#define linloss__vmul(a, b) LINLOSS__NQ(vmulq_)(a, b)
+#define linloss__vdiv(a, b) LINLOSS__NQ(vdivq_)(a, b)
+#define linloss__vfma(a, b, c) LINLOSS__NQ(vfmaq_)(c, a, b)
+#define linloss__vmax(a, b) LINLOSS__NQ(vmaxq_)(a, b) /* NaN when either is NaN */
+#define linloss__vmin(a, b) LINLOSS__NQ(vminq_)(a, b)
+#define linloss__vrelu(a) LINLOSS__NQ(vmaxq_)(linloss__vzero(), a)
+#define linloss__vabs(a) LINLOSS__NQ(vabsq_)(a)
+#define linloss__vgt(a, b) LINLOSS__NQ(vcgtq_)(a, b)
+#define linloss__visnan(a) LINLOSS__NQ(linloss__visnan_)(a)
+#define linloss__vsel(m, a, b) LINLOSS__NQ(vbslq_)(m, a, b)
+#define linloss__vhsum(v) LINLOSS__NQ(vaddvq_)(v)
+#define linloss__vhmax(v) LINLOSS__NQ(vmaxvq_)(v)
+#define linloss__vround(a) LINLOSS__NQ(vrndnq_)(a)
+#define linloss__vshl_mant(a) LINLOSS__NQ(linloss__vshl_mant_)(a)
+static inline uint32x4_t linloss__visnan_f32(float32x4_t a) { return vmvnq_u32(vceqq_f32(a, a)); }
+static inline uint64x2_t linloss__visnan_f64(float64x2_t a) {
+  return vreinterpretq_u64_u32(vmvnq_u32(vreinterpretq_u32_u64(vceqq_f64(a, a))));
+}
+static inline float32x4_t linloss__vshl_mant_f32(float32x4_t a) {
+  return vreinterpretq_f32_u32(vshlq_n_u32(vreinterpretq_u32_f32(a), 23));
+}
+static inline float64x2_t linloss__vshl_mant_f64(float64x2_t a) {
+  return vreinterpretq_f64_u64(vshlq_n_u64(vreinterpretq_u64_f64(a), 52));
+}
+
+#elif LINLOSS_BACKEND == LINLOSS_BACKEND_SCALAR
+/* Plain C: a "vector" of one element, libm's exp and log1p. */
 #define LINLOSS__W 1
 #define LINLOSS__V LINLOSS__T
 #define LINLOSS__M int
@@ -328,6 +479,57 @@ static inline float linloss__exp_f32(float x) { return expf(x); }
 static inline double linloss__exp_f64(double x) { return exp(x); }
 static inline float linloss__log1p_f32(float x) { return log1pf(x); }
 static inline double linloss__log1p_f64(double x) { return log1p(x); }
+#endif
+
+
+/* Horizontal sums and maxima through memory, where the backend has no
+   instruction for them. */
+#ifndef linloss__vhsum
+#define linloss__vhsum LINLOSS__FN(linloss__vhsum_)
+#define linloss__vhmax LINLOSS__FN(linloss__vhmax_)
+#define LINLOSS__GENERIC_HORIZONTAL
+#endif
+
+/* exp(x) = 2^n e^r, n = round(x / ln 2), r = x - n ln 2 (two-part ln 2), e^r
+   by its Taylor polynomial to degree 7 (f32) or 13 (f64) on |r| <= ln2 / 2,
+   2^n applied in two halves so that results down to the smallest denormal
+   are rounded once. x is clamped first: exp gives +0 below -104 (f32) / -746
+   (f64) and -inf, +inf above 89 / 710, NaN for NaN. */
+#if LINLOSS_BACKEND != LINLOSS_BACKEND_SCALAR
+static const double linloss__inv_factorial[14] = {
+    1.0, 1.0, 1.0 / 2, 1.0 / 6, 1.0 / 24, 1.0 / 120, 1.0 / 720, 1.0 / 5040, 1.0 / 40320,
+    1.0 / 362880, 1.0 / 3628800, 1.0 / 39916800, 1.0 / 479001600, 1.0 / 6227020800.0};
+#endif
+#define LINLOSS__EXP_DEGREE_f32 7
+#define LINLOSS__EXP_DEGREE_f64 13
+#define LINLOSS__EXP_LO_f32 -104.0
+#define LINLOSS__EXP_LO_f64 -746.0
+#define LINLOSS__EXP_HI_f32 89.0
+#define LINLOSS__EXP_HI_f64 710.0
+#define LINLOSS__LN2_HI_f32 0.693359375
+#define LINLOSS__LN2_LO_f32 -2.12194440e-4
+#define LINLOSS__LN2_HI_f64 6.93145751953125e-1
+#define LINLOSS__LN2_LO_f64 1.42860682030941723212e-6
+/* 2^MANT + the exponent bias: n + this has n + bias in its low bits */
+#define LINLOSS__POW2_MAGIC_f32 8388735.0          /* 2^23 + 127  */
+#define LINLOSS__POW2_MAGIC_f64 4503599627371519.0 /* 2^52 + 1023 */
+/* log1p(a) on [0, 1]: 2 atanh(f / (2 + f)) with f = a, or ln 2 plus that
+   with f = (a - 1) / 2 (exact) when a > 1/2; the odd series in s = f/(2+f),
+   |s| <= 0.2, to this many terms after s: */
+#define LINLOSS__LOG_TERMS_f32 5
+#define LINLOSS__LOG_TERMS_f64 11
+
+/* Register tiles of the matrix products (see the template), and the loops
+   over them that the compiler should unroll even at -O2. */
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 8
+#define LINLOSS__UNROLL _Pragma("GCC unroll 16")
+#else
+#define LINLOSS__UNROLL
+#endif
+#ifndef LINLOSS__MR
+#define LINLOSS__MR 3
+#define LINLOSS__NR 4
+#define LINLOSS__KV 3
 #endif
 
 /* ------------------------------------------ shared, type-free helpers */
@@ -423,6 +625,17 @@ static inline linloss_status linloss__check_labels(const linloss_options *o, siz
 
 enum { LINLOSS__KIND_SVM, LINLOSS__KIND_SOFTMAX };
 
+/* The rows first .. first+r-1 of weight other than 0, as offsets from first:
+   the rows the gradient of W is made of (the others add exactly nothing,
+   even when their X holds NaN or infinities). Gives their number. */
+static inline size_t linloss__active(const linloss_options *o, const int32_t *y, size_t first,
+                                     size_t r, size_t *act) {
+  size_t i, m = 0;
+  for (i = 0; i < r; i++)
+    if (linloss__weight(o, y, first + i) != 0) act[m++] = i;
+  return m;
+}
+
 /* What the data term and the gradient of sample i are multiplied by. */
 static inline double linloss__scale(const linloss_options *o, double total) {
   if (o->reduction == LINLOSS_SUM) return 1.0;
@@ -492,6 +705,56 @@ static inline LINLOSS__V linloss__vkeep(LINLOSS__V v, size_t k) {
   for (i = k; i < LINLOSS__W; i++) buf[i] = 0;
   return linloss__vload(buf);
 }
+
+#ifdef LINLOSS__GENERIC_HORIZONTAL
+static inline LINLOSS__T linloss__vhsum(LINLOSS__V v) {
+  LINLOSS__T buf[LINLOSS__W], acc = 0;
+  size_t i;
+  linloss__vstore(buf, v);
+  for (i = 0; i < LINLOSS__W; i++) acc += buf[i];
+  return acc;
+}
+
+static inline LINLOSS__T linloss__vhmax(LINLOSS__V v) {
+  LINLOSS__T buf[LINLOSS__W], m;
+  size_t i;
+  linloss__vstore(buf, v);
+  for (m = buf[0], i = 1; i < LINLOSS__W; i++) m = buf[i] > m || buf[i] != buf[i] ? buf[i] : m;
+  return m;
+}
+#endif
+
+#if LINLOSS_BACKEND != LINLOSS_BACKEND_SCALAR
+static inline LINLOSS__V linloss__vexp(LINLOSS__V x) {
+  const LINLOSS__V magic = linloss__vset1(LINLOSS__FN(LINLOSS__POW2_MAGIC_));
+  LINLOSS__V n, n1, r, p;
+  int k;
+  x = linloss__vmax(linloss__vset1(LINLOSS__FN(LINLOSS__EXP_LO_)), x); /* NaN stays */
+  x = linloss__vmin(linloss__vset1(LINLOSS__FN(LINLOSS__EXP_HI_)), x);
+  n = linloss__vround(linloss__vmul(x, linloss__vset1(1.44269504088896340736)));
+  r = linloss__vfma(n, linloss__vset1(-LINLOSS__FN(LINLOSS__LN2_HI_)), x);
+  r = linloss__vfma(n, linloss__vset1(-LINLOSS__FN(LINLOSS__LN2_LO_)), r);
+  p = linloss__vset1(linloss__inv_factorial[LINLOSS__FN(LINLOSS__EXP_DEGREE_)]);
+  for (k = LINLOSS__FN(LINLOSS__EXP_DEGREE_) - 1; k >= 0; k--)
+    p = linloss__vfma(p, r, linloss__vset1(linloss__inv_factorial[k]));
+  n1 = linloss__vround(linloss__vmul(n, linloss__vset1(0.5)));
+  p = linloss__vmul(p, linloss__vshl_mant(linloss__vadd(n1, magic)));
+  return linloss__vmul(p, linloss__vshl_mant(linloss__vadd(linloss__vsub(n, n1), magic)));
+}
+
+static inline LINLOSS__V linloss__vlog1p(LINLOSS__V a) {
+  const LINLOSS__V half = linloss__vset1(0.5), one = linloss__vset1(1), two = linloss__vset1(2);
+  const LINLOSS__M big = linloss__vgt(a, half);
+  const LINLOSS__V f = linloss__vsel(big, linloss__vmul(linloss__vsub(a, one), half), a);
+  const LINLOSS__V s = linloss__vdiv(f, linloss__vadd(two, f)), s2 = linloss__vmul(s, s);
+  LINLOSS__V p = linloss__vset1(2.0 / (2 * LINLOSS__FN(LINLOSS__LOG_TERMS_) + 1));
+  int k;
+  for (k = LINLOSS__FN(LINLOSS__LOG_TERMS_) - 1; k >= 0; k--)
+    p = linloss__vfma(p, s2, linloss__vset1(2.0 / (2 * k + 1)));
+  return linloss__vadd(linloss__vmul(s, p),
+                       linloss__vsel(big, linloss__vset1(0.69314718055994530942), linloss__vzero()));
+}
+#endif
 
 #define LINLOSS__CHUNKS(j, k, n)                                                   \
   for (j = 0; j < (n); j += LINLOSS__W)                                            \
@@ -704,60 +967,143 @@ static inline double LINLOSS__FN(linloss__logistic_rows_)(size_t first, size_t r
   return acc;
 }
 
-/* ---- the linear part: scores of r rows of X and the gradient they give */
+/* ---- the linear part, in "dot form" over D (the contiguous dimension of X):
+     forward   S_ij  = sum_k X_ik Wt_jk + b_j
+     backward  Gt_jk += sum_i dS_ij X_ik
+   with Wt, Gt the class-major (C x D) forms of W and dW: LINLOSS_W_CD is
+   that form already, LINLOSS_W_DC goes through transposed copies. Register
+   tiles: LINLOSS__MR rows x LINLOSS__NR classes forward, LINLOSS__NR classes
+   x LINLOSS__KV vectors of D backward. */
 
-/* S (r x c, contiguous) = X W + b  or  X W^T + b */
-static inline void LINLOSS__FN(linloss__scores_block_)(size_t r, size_t d, size_t c,
-                                                       const LINLOSS__T *X, size_t ldx,
-                                                       const LINLOSS__T *W, const LINLOSS__T *b,
-                                                       int layout, LINLOSS__T *S) {
-  size_t i, j, t;
-  if (layout == LINLOSS_W_DC) {
-    for (i = 0; i < r; i++) {
-      if (b) memcpy(S + i * c, b, c * sizeof(LINLOSS__T));
-      else memset(S + i * c, 0, c * sizeof(LINLOSS__T));
+/* The tiles always compute their full size with loops of constant length, so
+   that the compiler keeps them in registers; at the edges of the matrices the
+   missing rows and classes repeat the last valid ones (or are 0) and are not
+   stored. */
+
+/* One step of a forward tile: m lanes of D from offset k. */
+static inline void LINLOSS__FN(linloss__fwd_step_)(const LINLOSS__T *const *x, const LINLOSS__T *const *w,
+                                                   size_t k, size_t m,
+                                                   LINLOSS__V acc[LINLOSS__MR][LINLOSS__NR]) {
+  LINLOSS__V xv[LINLOSS__MR];
+  size_t i, j;
+  LINLOSS__UNROLL
+  for (i = 0; i < LINLOSS__MR; i++) xv[i] = linloss__vload_n(x[i] + k, m, 0);
+  LINLOSS__UNROLL
+  for (j = 0; j < LINLOSS__NR; j++) {
+    const LINLOSS__V wv = linloss__vload_n(w[j] + k, m, 0);
+    LINLOSS__UNROLL
+    for (i = 0; i < LINLOSS__MR; i++) acc[i][j] = linloss__vfma(xv[i], wv, acc[i][j]);
+  }
+}
+
+/* Forward tile: the mr x nr scores of rows X (stride ldx) and classes Wt
+   (stride d), plus b: whole vectors of D, then the last d mod W lanes. */
+static inline void LINLOSS__FN(linloss__fwd_tile_)(size_t mr, size_t nr, size_t d,
+                                                   const LINLOSS__T *X, size_t ldx,
+                                                   const LINLOSS__T *Wt, const LINLOSS__T *b,
+                                                   LINLOSS__T *S, size_t lds) {
+  LINLOSS__V acc[LINLOSS__MR][LINLOSS__NR];
+  const LINLOSS__T *x[LINLOSS__MR], *w[LINLOSS__NR];
+  size_t i, j, k;
+  LINLOSS__UNROLL
+  for (i = 0; i < LINLOSS__MR; i++) {
+    x[i] = X + (i < mr ? i : mr - 1) * ldx;
+    LINLOSS__UNROLL
+    for (j = 0; j < LINLOSS__NR; j++) acc[i][j] = linloss__vzero();
+  }
+  LINLOSS__UNROLL
+  for (j = 0; j < LINLOSS__NR; j++) w[j] = Wt + (j < nr ? j : nr - 1) * d;
+  for (k = 0; k + LINLOSS__W <= d; k += LINLOSS__W)
+    LINLOSS__FN(linloss__fwd_step_)(x, w, k, LINLOSS__W, acc);
+  if (k < d) LINLOSS__FN(linloss__fwd_step_)(x, w, k, d - k, acc);
+  for (i = 0; i < mr; i++)
+    for (j = 0; j < nr; j++) S[i * lds + j] = linloss__vhsum(acc[i][j]) + (b ? b[j] : 0);
+}
+
+/* S (r x c, contiguous) = X Wt^T + b */
+static inline void LINLOSS__FN(linloss__forward_)(size_t r, size_t d, size_t c,
+                                                  const LINLOSS__T *X, size_t ldx,
+                                                  const LINLOSS__T *Wt, const LINLOSS__T *b,
+                                                  LINLOSS__T *S) {
+  size_t i, j;
+  for (i = 0; i < r; i += LINLOSS__MR)
+    for (j = 0; j < c; j += LINLOSS__NR)
+      LINLOSS__FN(linloss__fwd_tile_)(r - i < LINLOSS__MR ? r - i : LINLOSS__MR,
+                                      c - j < LINLOSS__NR ? c - j : LINLOSS__NR, d, X + i * ldx,
+                                      ldx, Wt + j * d, b ? b + j : NULL, S + i * c + j, c);
+}
+
+/* Backward tile: the nr rows (classes) and len <= KV W columns of Gt at Gt
+   (stride d) += the rows act[0..r) of G (stride c) times those of X. */
+static inline void LINLOSS__FN(linloss__bwd_tile_)(size_t nr, size_t len, size_t r,
+                                                   const size_t *act, const LINLOSS__T *G,
+                                                   size_t c, const LINLOSS__T *X, size_t ldx,
+                                                   LINLOSS__T *Gt, size_t d) {
+  LINLOSS__V acc[LINLOSS__NR][LINLOSS__KV], xv[LINLOSS__KV];
+  size_t lanes[LINLOSS__KV], i, j, v;
+  LINLOSS__UNROLL
+  for (v = 0; v < LINLOSS__KV; v++) {
+    lanes[v] = len > v * LINLOSS__W ? len - v * LINLOSS__W : 0;
+    if (lanes[v] > LINLOSS__W) lanes[v] = LINLOSS__W;
+    LINLOSS__UNROLL
+    for (j = 0; j < LINLOSS__NR; j++)
+      acc[j][v] = j < nr ? linloss__vload_n(Gt + j * d + v * LINLOSS__W, lanes[v], 0) : linloss__vzero();
+  }
+  for (i = 0; i < r; i++) {
+    const LINLOSS__T *x = X + act[i] * ldx, *g = G + act[i] * c;
+    LINLOSS__UNROLL
+    for (v = 0; v < LINLOSS__KV; v++) xv[v] = linloss__vload_n(x + v * LINLOSS__W, lanes[v], 0);
+    LINLOSS__UNROLL
+    for (j = 0; j < LINLOSS__NR; j++) {
+      const LINLOSS__V gv = linloss__vset1(g[j < nr ? j : nr - 1]);
+      LINLOSS__UNROLL
+      for (v = 0; v < LINLOSS__KV; v++) acc[j][v] = linloss__vfma(gv, xv[v], acc[j][v]);
     }
-    for (t = 0; t < d; t++)
-      for (i = 0; i < r; i++) LINLOSS__FN(linloss__axpy_)(c, X[i * ldx + t], W + t * c, S + i * c);
-  } else {
-    for (i = 0; i < r; i++)
-      for (j = 0; j < c; j++)
-        S[i * c + j] = (LINLOSS__T)LINLOSS__FN(linloss__dot_)(d, X + i * ldx, W + j * d) + (b ? b[j] : 0);
   }
+  for (j = 0; j < nr; j++)
+    for (v = 0; v < LINLOSS__KV; v++)
+      if (lanes[v]) linloss__vstore_n(Gt + j * d + v * LINLOSS__W, acc[j][v], lanes[v]);
 }
 
-/* dW += X^T dS (in W's layout), db += column sums of dS */
-static inline void LINLOSS__FN(linloss__grad_block_)(size_t r, size_t d, size_t c,
-                                                     const LINLOSS__T *X, size_t ldx,
-                                                     const LINLOSS__T *dS, int layout,
-                                                     LINLOSS__T *dW, LINLOSS__T *db) {
-  size_t i, j, t;
-  if (dW && layout == LINLOSS_W_DC) {
-    for (t = 0; t < d; t++)
-      for (i = 0; i < r; i++) LINLOSS__FN(linloss__axpy_)(c, X[i * ldx + t], dS + i * c, dW + t * c);
-  } else if (dW) {
-    for (j = 0; j < c; j++)
-      for (i = 0; i < r; i++) LINLOSS__FN(linloss__axpy_)(d, dS[i * c + j], X + i * ldx, dW + j * d);
-  }
-  for (i = 0; db && i < r; i++) LINLOSS__FN(linloss__axpy_)(c, 1, dS + i * c, db);
+/* Gt (c x d) += G^T X over the rows act[0..r) */
+static inline void LINLOSS__FN(linloss__backward_)(size_t r, const size_t *act, size_t d, size_t c,
+                                                   const LINLOSS__T *X, size_t ldx,
+                                                   const LINLOSS__T *G, LINLOSS__T *Gt) {
+  const size_t kt = LINLOSS__KV * LINLOSS__W;
+  size_t j, k;
+  for (k = 0; k < d; k += kt)
+    for (j = 0; j < c; j += LINLOSS__NR)
+      LINLOSS__FN(linloss__bwd_tile_)(c - j < LINLOSS__NR ? c - j : LINLOSS__NR,
+                                      d - k < kt ? d - k : kt, r, act, G + j, c, X + k, ldx,
+                                      Gt + j * d + k, d);
 }
 
-/* Scratch for blocks of rows x c scores: the stack buffer, or one block from
-   LINLOSS_MALLOC when a row does not fit. Gives the rows per block, 0 if the
-   allocation failed. */
-static inline size_t LINLOSS__FN(linloss__scratch_)(size_t n, size_t c, LINLOSS__T *stack,
-                                                    size_t stack_len, LINLOSS__T **buf) {
-  size_t rows = stack_len / c;
-  *buf = stack;
-  if (rows > LINLOSS_BLOCK_ROWS) rows = LINLOSS_BLOCK_ROWS;
-  if (rows > n) rows = n > 0 ? n : 1;
-  if (rows == 0) {
-    rows = n < LINLOSS_SCRATCH_ROWS ? (n > 0 ? n : 1) : LINLOSS_SCRATCH_ROWS;
-    if (!linloss__size_ok(rows, c, sizeof(LINLOSS__T))) return 0;
-    *buf = (LINLOSS__T *)LINLOSS_MALLOC(rows * c * sizeof(LINLOSS__T));
-    if (!*buf) return 0;
-  }
-  return rows;
+/* B (cols x rows) = A^T, or B += A^T; A is rows x cols */
+static inline void LINLOSS__FN(linloss__transpose_)(size_t rows, size_t cols, const LINLOSS__T *A,
+                                                    LINLOSS__T *B, int add) {
+  size_t i, j, i0, j0;
+  for (i0 = 0; i0 < rows; i0 += 16)
+    for (j0 = 0; j0 < cols; j0 += 16)
+      for (i = i0; i < rows && i < i0 + 16; i++)
+        for (j = j0; j < cols && j < j0 + 16; j++)
+          B[j * rows + i] = add ? B[j * rows + i] + A[i * cols + j] : A[i * cols + j];
+}
+
+/* Working memory of a fused call: a block of rows x c scores, then `extra`
+   elements (the transposed W and dW of LINLOSS_W_DC). From the stack buffer
+   when it fits, else one LINLOSS_MALLOC; NULL if that fails. */
+static inline LINLOSS__T *LINLOSS__FN(linloss__work_)(size_t n, size_t c, size_t extra,
+                                                      LINLOSS__T *stack, size_t stack_len,
+                                                      size_t *rows) {
+  size_t r = LINLOSS_BLOCK_ELEMS / c;
+  if (r > LINLOSS_BLOCK_ROWS) r = LINLOSS_BLOCK_ROWS;
+  if (r > n) r = n;
+  if (r > LINLOSS__MR) r -= r % LINLOSS__MR;
+  if (r == 0) r = 1;
+  *rows = r;
+  if (r * c <= stack_len && extra <= stack_len - r * c) return stack;
+  if (!linloss__size_ok(r * c + extra, 1, sizeof(LINLOSS__T))) return NULL;
+  return (LINLOSS__T *)LINLOSS_MALLOC((r * c + extra) * sizeof(LINLOSS__T));
 }
 
 /* lambda sum W^2, and dW = 2 lambda W */
@@ -772,30 +1118,42 @@ static inline linloss_status LINLOSS__FN(linloss__fused_)(
     int kind, size_t n, size_t d, size_t c, const LINLOSS__T *X, size_t ldx, const int32_t *y,
     const LINLOSS__T *W, const LINLOSS__T *b, const linloss_options *opt, LINLOSS__T *loss,
     LINLOSS__T *dW, LINLOSS__T *db) {
-  LINLOSS__T stack[LINLOSS_STACK_SCRATCH / sizeof(LINLOSS__T)], *S;
+  LINLOSS__T stack[LINLOSS_STACK_SCRATCH / sizeof(LINLOSS__T)], *S, *Gt;
+  size_t act[LINLOSS_BLOCK_ROWS];
+  const LINLOSS__T *Wt = W;
   const linloss_options o = linloss__opts(opt);
-  const int grad = dW || db;
+  const int grad = dW || db, dc = o.w_layout == LINLOSS_W_DC;
   double total, scale, data = 0, regl;
-  size_t i0, rows;
+  size_t i0, i, rows;
   linloss_status st;
   if (!W || (n && (!X || !y))) return LINLOSS_ERR_NULL;
   if (c < 2 || d == 0 || ldx < d || !linloss__size_ok(n, ldx, sizeof(LINLOSS__T)) ||
-      !linloss__size_ok(d, c, sizeof(LINLOSS__T)))
+      !linloss__size_ok(d, c, 2 * sizeof(LINLOSS__T)))
     return LINLOSS_ERR_SHAPE;
   if ((st = linloss__check_params(&o, n, c)) != LINLOSS_OK) return st;
   if ((st = linloss__check_labels(&o, n, y, c, &total)) != LINLOSS_OK) return st;
-  if (!(rows = LINLOSS__FN(linloss__scratch_)(n, c, stack, sizeof stack / sizeof *stack, &S)))
-    return LINLOSS_ERR_NOMEM;
+  S = LINLOSS__FN(linloss__work_)(n, c, dc && n ? (dW ? 2 : 1) * c * d : 0, stack,
+                                  sizeof stack / sizeof *stack, &rows);
+  if (!S) return LINLOSS_ERR_NOMEM;
   scale = linloss__scale(&o, total);
   regl = LINLOSS__FN(linloss__reg_)(d * c, W, o.reg, loss != NULL, dW);
   if (db) memset(db, 0, c * sizeof(LINLOSS__T));
+  Gt = dW;
+  if (dc && n) { /* class-major copies: Wt = W^T, Gt accumulates dW^T */
+    LINLOSS__T *wt = S + rows * c;
+    LINLOSS__FN(linloss__transpose_)(d, c, W, wt, 0);
+    Wt = wt;
+    if (dW) memset(Gt = wt + c * d, 0, c * d * sizeof(LINLOSS__T));
+  }
   for (i0 = 0; i0 < n; i0 += rows) {
     size_t r = n - i0 < rows ? n - i0 : rows;
     const LINLOSS__T *Xb = X + i0 * ldx;
-    LINLOSS__FN(linloss__scores_block_)(r, d, c, Xb, ldx, W, b, o.w_layout, S);
+    LINLOSS__FN(linloss__forward_)(r, d, c, Xb, ldx, Wt, b, S);
     data += LINLOSS__FN(linloss__rows_)(kind, i0, r, c, S, c, y, &o, scale, grad ? S : NULL, c);
-    if (grad) LINLOSS__FN(linloss__grad_block_)(r, d, c, Xb, ldx, S, o.w_layout, dW, db);
+    if (dW) LINLOSS__FN(linloss__backward_)(linloss__active(&o, y, i0, r, act), act, d, c, Xb, ldx, S, Gt);
+    for (i = 0; db && i < r; i++) LINLOSS__FN(linloss__axpy_)(c, 1, S + i * c, db);
   }
+  if (dc && n && dW) LINLOSS__FN(linloss__transpose_)(c, d, Gt, dW, 1);
   if (S != stack) LINLOSS_FREE(S);
   if (loss) *loss = (LINLOSS__T)(data * scale + regl);
   return LINLOSS_OK;
@@ -889,8 +1247,8 @@ static inline linloss_status LINLOSS__FN(linloss_logistic_)(size_t n, size_t d,
                                                             LINLOSS__T *loss, LINLOSS__T *dw,
                                                             LINLOSS__T *db) {
   LINLOSS__T s[LINLOSS_BLOCK_ROWS];
+  size_t act[LINLOSS_BLOCK_ROWS];
   const linloss_options o = linloss__opts(opt);
-  const LINLOSS__T b0 = b ? *b : 0;
   double total, scale, data = 0, regl, dbacc = 0;
   size_t i0, i;
   linloss_status st;
@@ -903,12 +1261,10 @@ static inline linloss_status LINLOSS__FN(linloss_logistic_)(size_t n, size_t d,
   for (i0 = 0; i0 < n; i0 += LINLOSS_BLOCK_ROWS) {
     size_t r = n - i0 < LINLOSS_BLOCK_ROWS ? n - i0 : LINLOSS_BLOCK_ROWS;
     const LINLOSS__T *Xb = X + i0 * ldx;
-    for (i = 0; i < r; i++) s[i] = (LINLOSS__T)LINLOSS__FN(linloss__dot_)(d, Xb + i * ldx, w) + b0;
+    LINLOSS__FN(linloss__forward_)(r, d, 1, Xb, ldx, w, b, s);
     data += LINLOSS__FN(linloss__logistic_rows_)(i0, r, s, y, &o, scale, s);
-    for (i = 0; i < r; i++) {
-      if (dw) LINLOSS__FN(linloss__axpy_)(d, s[i], Xb + i * ldx, dw);
-      dbacc += (double)s[i];
-    }
+    if (dw) LINLOSS__FN(linloss__backward_)(linloss__active(&o, y, i0, r, act), act, d, 1, Xb, ldx, s, dw);
+    for (i = 0; i < r; i++) dbacc += (double)s[i];
   }
   if (db) *db = (LINLOSS__T)dbacc;
   if (loss) *loss = (LINLOSS__T)(data * scale + regl);
@@ -922,6 +1278,7 @@ static inline linloss_status LINLOSS__FN(linloss_predict_)(size_t n, size_t d, s
                                                            const linloss_options *opt,
                                                            int32_t *pred) {
   LINLOSS__T stack[LINLOSS_STACK_SCRATCH / sizeof(LINLOSS__T)], *S;
+  const LINLOSS__T *Wt = W;
   const linloss_options o = linloss__opts(opt);
   size_t i0, i, rows;
   linloss_status st;
@@ -931,11 +1288,16 @@ static inline linloss_status LINLOSS__FN(linloss_predict_)(size_t n, size_t d, s
     return LINLOSS_ERR_SHAPE;
   if ((st = linloss__check_params(&o, n, c)) != LINLOSS_OK) return st;
   if (!pred || n == 0) return LINLOSS_OK;
-  if (!(rows = LINLOSS__FN(linloss__scratch_)(n, c, stack, sizeof stack / sizeof *stack, &S)))
-    return LINLOSS_ERR_NOMEM;
+  S = LINLOSS__FN(linloss__work_)(n, c, o.w_layout == LINLOSS_W_DC ? c * d : 0, stack,
+                                  sizeof stack / sizeof *stack, &rows);
+  if (!S) return LINLOSS_ERR_NOMEM;
+  if (o.w_layout == LINLOSS_W_DC) {
+    LINLOSS__FN(linloss__transpose_)(d, c, W, S + rows * c, 0);
+    Wt = S + rows * c;
+  }
   for (i0 = 0; i0 < n; i0 += rows) {
     size_t r = n - i0 < rows ? n - i0 : rows;
-    LINLOSS__FN(linloss__scores_block_)(r, d, c, X + i0 * ldx, ldx, W, b, o.w_layout, S);
+    LINLOSS__FN(linloss__forward_)(r, d, c, X + i0 * ldx, ldx, Wt, b, S);
     for (i = 0; i < r; i++) pred[i0 + i] = (int32_t)LINLOSS__FN(linloss__argmax_)(S + i * c, c, c);
   }
   if (S != stack) LINLOSS_FREE(S);

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the Debian packages that linloss.h's build, tests and examples use,
+# where they are missing. Usage: scripts/deps.sh [test|train|bench]...
+set -eu
+pkgs="meson ninja-build gcc g++ clang pkg-config zlib1g-dev libsimde-dev"
+for what in "$@"; do
+  case "$what" in
+    test) pkgs="$pkgs gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-s390x-linux-gnu libc6-dev-s390x-cross qemu-user" ;;
+    train) pkgs="$pkgs python3-numpy python3-matplotlib dataset-fashion-mnist" ;;
+    bench) pkgs="$pkgs libbenchmark-dev libopenblas-dev python3-numpy python3-matplotlib" ;;
+  esac
+done
+missing=""
+for p in $pkgs; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "installing:$missing"
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends $missing > /dev/null
