@@ -231,6 +231,9 @@ static inline const char *linloss_backend_name(void);
 #ifndef LINLOSS_BLOCK_ROWS /* at most this many rows of scores per block */
 #define LINLOSS_BLOCK_ROWS 64
 #endif
+#ifndef LINLOSS_SMALL_C /* up to this many classes, rows go one per vector lane */
+#define LINLOSS_SMALL_C 32
+#endif
 #ifndef LINLOSS_BLOCK_ELEMS /* and at most this many scores (rows x C) */
 #define LINLOSS_BLOCK_ELEMS 65536
 #endif
@@ -298,7 +301,7 @@ typedef double linloss__t_f64;
      linloss__vmax(a, b)         either operand when one is NaN
      linloss__vrelu(a)           max(0, a), NaN stays NaN
      linloss__vabs(a)
-     linloss__vgt(a, b) visnan(a) -> mask;  vsel(m, a, b) = m ? a : b
+     linloss__vgt(a, b) veq(a, b) visnan(a) -> mask;  vsel(m, a, b) = m ? a : b
      linloss__vhsum(v) vhmax(v)  -> LINLOSS__T (vhmax: any lane if NaN)
      linloss__vexp(a)            exp, see the accuracy notes of each backend
      linloss__vlog1p(a)          log(1 + a) for a in [0, 1]
@@ -363,6 +366,7 @@ typedef simde__m256d linloss__v_f64;
 #define linloss__vrelu(a) LINLOSS__XP(max_)(linloss__vzero(), a)
 #define linloss__vabs(a) LINLOSS__XP(andnot_)(linloss__vset1(-0.0), a)
 #define linloss__vgt(a, b) LINLOSS__XP(cmp_)(a, b, LINLOSS__XC(CMP_GT_OQ))
+#define linloss__veq(a, b) LINLOSS__XP(cmp_)(a, b, LINLOSS__XC(CMP_EQ_OQ))
 #define linloss__visnan(a) LINLOSS__XP(cmp_)(a, a, LINLOSS__XC(CMP_UNORD_Q))
 #define linloss__vsel(m, a, b) LINLOSS__XP(blendv_)(b, a, m)
 #define linloss__vround(a) \
@@ -370,6 +374,28 @@ typedef simde__m256d linloss__v_f64;
 #define linloss__vshl_mant(a)                                                      \
   LINLOSS__XP(castsi256_)(LINLOSS__X(LINLOSS__CAT(slli_, LINLOSS__EPI))(           \
       LINLOSS__X(LINLOSS__CAT(LINLOSS__CAT(cast, LINLOSS__P), _si256))(a), LINLOSS__MANT))
+/* Partial loads and stores: lanes below k, by masked moves, which touch no
+   memory in the other lanes. */
+#define linloss__vload_n LINLOSS__FN(linloss__vload_n_)
+#define linloss__vstore_n LINLOSS__FN(linloss__vstore_n_)
+#define LINLOSS__XMASK_f32(k) \
+  LINLOSS__X(cmpgt_epi32)(LINLOSS__X(set1_epi32)((int)(k)), LINLOSS__X(setr_epi32)(0, 1, 2, 3, 4, 5, 6, 7))
+#define LINLOSS__XMASK_f64(k) \
+  LINLOSS__X(cmpgt_epi64)(LINLOSS__X(set1_epi64x)((long long)(k)), LINLOSS__X(setr_epi64x)(0, 1, 2, 3))
+static inline linloss__v_f32 linloss__vload_n_f32(const float *p, size_t k, float fill) {
+  return LINLOSS__X(blendv_ps)(LINLOSS__X(set1_ps)(fill), LINLOSS__X(maskload_ps)(p, LINLOSS__XMASK_f32(k)),
+                               LINLOSS__X(castsi256_ps)(LINLOSS__XMASK_f32(k)));
+}
+static inline linloss__v_f64 linloss__vload_n_f64(const double *p, size_t k, double fill) {
+  return LINLOSS__X(blendv_pd)(LINLOSS__X(set1_pd)(fill), LINLOSS__X(maskload_pd)(p, LINLOSS__XMASK_f64(k)),
+                               LINLOSS__X(castsi256_pd)(LINLOSS__XMASK_f64(k)));
+}
+static inline void linloss__vstore_n_f32(float *p, linloss__v_f32 v, size_t k) {
+  LINLOSS__X(maskstore_ps)(p, LINLOSS__XMASK_f32(k), v);
+}
+static inline void linloss__vstore_n_f64(double *p, linloss__v_f64 v, size_t k) {
+  LINLOSS__X(maskstore_pd)(p, LINLOSS__XMASK_f64(k), v);
+}
 
 #elif LINLOSS_BACKEND == LINLOSS_BACKEND_AVX512
 #include <immintrin.h>
@@ -401,6 +427,7 @@ typedef __mmask8 linloss__m_f64;
 #define linloss__vrelu(a) LINLOSS__ZP(max_)(linloss__vzero(), a)
 #define linloss__vabs(a) LINLOSS__ZP(abs_)(a)
 #define linloss__vgt(a, b) LINLOSS__CAT(LINLOSS__ZP(cmp_), _mask)(a, b, _CMP_GT_OQ)
+#define linloss__veq(a, b) LINLOSS__CAT(LINLOSS__ZP(cmp_), _mask)(a, b, _CMP_EQ_OQ)
 #define linloss__visnan(a) LINLOSS__CAT(LINLOSS__ZP(cmp_), _mask)(a, a, _CMP_UNORD_Q)
 #define linloss__vsel(m, a, b) LINLOSS__ZP(mask_blend_)(m, b, a)
 #define linloss__vhsum(v) LINLOSS__ZP(reduce_add_)(v)
@@ -409,6 +436,10 @@ typedef __mmask8 linloss__m_f64;
 #define linloss__vshl_mant(a)                                                       \
   LINLOSS__ZP(castsi512_)(LINLOSS__CAT(_mm512_slli_, LINLOSS__EPI)(                 \
       LINLOSS__CAT(_mm512_cast, LINLOSS__CAT(LINLOSS__P, _si512))(a), LINLOSS__MANT))
+/* Partial loads and stores: lanes below k, masked (no access to the others). */
+#define linloss__vload_n(p, k, fill) \
+  LINLOSS__ZP(mask_loadu_)(linloss__vset1(fill), (LINLOSS__M)((1u << (k)) - 1), p)
+#define linloss__vstore_n(p, v, k) LINLOSS__ZP(mask_storeu_)(p, (LINLOSS__M)((1u << (k)) - 1), v)
 
 #elif LINLOSS_BACKEND == LINLOSS_BACKEND_NEON
 #include <arm_neon.h>
@@ -434,6 +465,7 @@ typedef uint64x2_t linloss__m_f64;
 #define linloss__vrelu(a) LINLOSS__NQ(vmaxq_)(linloss__vzero(), a)
 #define linloss__vabs(a) LINLOSS__NQ(vabsq_)(a)
 #define linloss__vgt(a, b) LINLOSS__NQ(vcgtq_)(a, b)
+#define linloss__veq(a, b) LINLOSS__NQ(vceqq_)(a, b)
 #define linloss__visnan(a) LINLOSS__NQ(linloss__visnan_)(a)
 #define linloss__vsel(m, a, b) LINLOSS__NQ(vbslq_)(m, a, b)
 #define linloss__vhsum(v) LINLOSS__NQ(vaddvq_)(v)
@@ -469,6 +501,7 @@ static inline float64x2_t linloss__vshl_mant_f64(float64x2_t a) {
 #define linloss__vrelu(a) (!((a) <= 0) ? (a) : (LINLOSS__T)0)
 #define linloss__vabs(a) ((a) < 0 ? -(a) : (a))
 #define linloss__vgt(a, b) ((a) > (b))
+#define linloss__veq(a, b) ((a) == (b))
 #define linloss__visnan(a) ((a) != (a))
 #define linloss__vsel(m, a, b) ((m) ? (a) : (b))
 #define linloss__vhsum(v) (v)
@@ -642,10 +675,14 @@ static inline double linloss__scale(const linloss_options *o, double total) {
   return total > 0 ? 1.0 / total : 0.0;
 }
 
-/* Vocabulary built on the backend's: whole-or-partial loads and stores (k of
-   the W lanes, the rest filled), and one-lane changes. */
+/* Vocabulary built on the backend's: partial loads and stores (k <= W lanes,
+   the rest filled; through memory where the backend has no masked moves), and
+   one-lane changes. */
+#ifndef linloss__vload_n
 #define linloss__vload_n LINLOSS__FN(linloss__vload_n_)
 #define linloss__vstore_n LINLOSS__FN(linloss__vstore_n_)
+#define LINLOSS__GENERIC_PARTIAL
+#endif
 #define linloss__vput LINLOSS__FN(linloss__vput_)
 #define linloss__vkeep LINLOSS__FN(linloss__vkeep_)
 
@@ -670,6 +707,7 @@ static inline double linloss__scale(const linloss_options *o, double total) {
    chunk holds k < W lanes and is loaded and stored partially, so nothing past
    a row is read or written. */
 
+#ifdef LINLOSS__GENERIC_PARTIAL
 static inline LINLOSS__V linloss__vload_n(const LINLOSS__T *p, size_t k, LINLOSS__T fill) {
   LINLOSS__T buf[LINLOSS__W];
   size_t i;
@@ -687,6 +725,7 @@ static inline void linloss__vstore_n(LINLOSS__T *p, LINLOSS__V v, size_t k) {
   linloss__vstore(buf, v);
   memcpy(p, buf, k * sizeof(LINLOSS__T));
 }
+#endif
 
 /* v with lane i set to x */
 static inline LINLOSS__V linloss__vput(LINLOSS__V v, size_t i, LINLOSS__T x) {
@@ -898,6 +937,104 @@ static inline double LINLOSS__FN(linloss__svm_row_)(const LINLOSS__T *s, size_t 
   }
 }
 
+/* Up to W rows at once, one per lane, for small C: Weston-Watkins SVM and
+   softmax as in the row kernels above, with the scores transposed through a
+   buffer (t[j] holds class j of the W rows). Rows of weight 0 (and the lanes
+   past r) give exactly 0. Returns the weighted loss sum; writes the
+   per-sample losses and, when dS is given, dS (which may be S). */
+static inline double LINLOSS__FN(linloss__rows_small_)(int kind, size_t first, size_t r, size_t c,
+                                                       const LINLOSS__T *S, size_t lds,
+                                                       const int32_t *y, const linloss_options *o,
+                                                       double scale, LINLOSS__T *dS, size_t ldds) {
+  LINLOSS__T t[LINLOSS_SMALL_C][LINLOSS__W], lab[LINLOSS__W], gsc[LINLOSS__W];
+  LINLOSS__T mb[LINLOSS__W], sb[LINLOSS__W], yb[LINLOSS__W], db[LINLOSS__W];
+  double w[LINLOSS__W], acc = 0;
+  const double eps = o->label_smoothing;
+  const LINLOSS__V zero = linloss__vzero();
+  LINLOSS__V vm, vsum = zero, vsy = zero, vdev = zero, vl, vgs, vlab, vc = zero;
+  LINLOSS__M live;
+  size_t j, l;
+  for (l = 0; l < LINLOSS__W; l++) {
+    w[l] = l < r ? linloss__weight(o, y, first + l) : 0;
+    gsc[l] = (LINLOSS__T)(w[l] * scale);
+    lab[l] = w[l] != 0 ? (LINLOSS__T)y[first + l] : (LINLOSS__T)-1;
+    for (j = 0; j < c; j++) t[j][l] = l < r ? S[l * lds + j] : 0;
+  }
+  vgs = linloss__vload(gsc);
+  vlab = linloss__vload(lab);
+  live = linloss__vgt(vlab, linloss__vset1(-0.5)); /* w != 0, even if w * scale underflows */
+  if (kind == LINLOSS__KIND_SOFTMAX) {
+    const LINLOSS__V vq = linloss__vset1(eps / (double)c), vqy = linloss__vset1(1 - eps);
+    vm = linloss__vload(t[0]);
+    for (j = 1; j < c; j++) vm = linloss__vmax(vm, linloss__vload(t[j]));
+    for (j = 0; j < c; j++) {
+      const LINLOSS__V v = linloss__vload(t[j]), e = linloss__vexp(linloss__vsub(v, vm));
+      const LINLOSS__M isy = linloss__veq(vlab, linloss__vset1((LINLOSS__T)j));
+      vsum = linloss__vadd(vsum, e);
+      vsy = linloss__vadd(vsy, linloss__vsel(isy, v, zero));
+      if (eps > 0) vdev = linloss__vadd(vdev, linloss__vsub(v, vm));
+      linloss__vstore(t[j], e);
+    }
+    linloss__vstore(mb, vm);
+    linloss__vstore(sb, vsum);
+    linloss__vstore(yb, vsy);
+    linloss__vstore(db, vdev);
+    if (dS) { /* softmax - q, times the sample's scale */
+      const LINLOSS__V vp = linloss__vdiv(linloss__vset1(1), vsum);
+      for (j = 0; j < c; j++) {
+        const LINLOSS__M isy = linloss__veq(vlab, linloss__vset1((LINLOSS__T)j));
+        LINLOSS__V g = linloss__vsub(linloss__vmul(linloss__vload(t[j]), vp), vq);
+        g = linloss__vsel(isy, linloss__vsub(g, vqy), g);
+        linloss__vstore(t[j], linloss__vsel(live, linloss__vmul(g, vgs), zero));
+      }
+    }
+    for (l = 0; l < LINLOSS__W; l++) {
+      double li = 0;
+      if (w[l] != 0) {
+        li = log((double)sb[l]) + (1 - eps) * ((double)mb[l] - (double)yb[l]);
+        if (eps > 0) li -= eps / (double)c * (double)db[l];
+        li *= w[l];
+        acc += li;
+      }
+      if (l < r && o->sample_loss) o->sample_loss[first + l] = li;
+    }
+  } else {
+    const LINLOSS__V vdelta = linloss__vset1(o->delta);
+    for (j = 0; j < c; j++) {
+      const LINLOSS__M isy = linloss__veq(vlab, linloss__vset1((LINLOSS__T)j));
+      vsy = linloss__vadd(vsy, linloss__vsel(isy, linloss__vload(t[j]), zero));
+    }
+    vl = zero;
+    for (j = 0; j < c; j++) {
+      const LINLOSS__M isy = linloss__veq(vlab, linloss__vset1((LINLOSS__T)j));
+      const LINLOSS__V m = linloss__vadd(linloss__vsub(linloss__vload(t[j]), vsy), vdelta);
+      LINLOSS__V h = linloss__vrelu(m), g = LINLOSS__FN(linloss__hinge_grad_)(m, h, o->hinge_power);
+      if (o->hinge_power == 2) h = linloss__vmul(h, h);
+      h = linloss__vsel(isy, zero, h);
+      g = linloss__vsel(isy, zero, g);
+      vl = linloss__vadd(vl, h);
+      vc = linloss__vadd(vc, g);
+      linloss__vstore(t[j], g);
+    }
+    if (dS)
+      for (j = 0; j < c; j++) {
+        const LINLOSS__M isy = linloss__veq(vlab, linloss__vset1((LINLOSS__T)j));
+        const LINLOSS__V g = linloss__vsel(isy, linloss__vsub(zero, vc), linloss__vload(t[j]));
+        linloss__vstore(t[j], linloss__vsel(live, linloss__vmul(g, vgs), zero));
+      }
+    linloss__vstore(sb, vl);
+    for (l = 0; l < LINLOSS__W; l++) {
+      double li = w[l] != 0 ? w[l] * (double)sb[l] : 0;
+      acc += li;
+      if (l < r && o->sample_loss) o->sample_loss[first + l] = li;
+    }
+  }
+  if (dS)
+    for (l = 0; l < r; l++)
+      for (j = 0; j < c; j++) dS[l * ldds + j] = t[j][l];
+  return acc;
+}
+
 /* Rows first .. first+r of a batch: their scores S (stride lds) into the
    weighted loss sum, and when dS is given, dS = scale * w_i * dL_i/ds_i. */
 static inline double LINLOSS__FN(linloss__rows_)(int kind, size_t first, size_t r, size_t c,
@@ -906,6 +1043,14 @@ static inline double LINLOSS__FN(linloss__rows_)(int kind, size_t first, size_t 
                                                  double scale, LINLOSS__T *dS, size_t ldds) {
   double acc = 0;
   size_t i;
+  if (LINLOSS__W > 1 && c <= LINLOSS_SMALL_C &&
+      !(kind == LINLOSS__KIND_SVM && o->svm_variant == LINLOSS_SVM_CS)) {
+    for (i = 0; i < r; i += LINLOSS__W)
+      acc += LINLOSS__FN(linloss__rows_small_)(kind, first + i, r - i < LINLOSS__W ? r - i : LINLOSS__W,
+                                               c, S + i * lds, lds, y, o, scale,
+                                               dS ? dS + i * ldds : NULL, ldds);
+    return acc;
+  }
   for (i = first; i < first + r; i++) {
     const LINLOSS__T *s = S + (i - first) * lds;
     LINLOSS__T *g = dS ? dS + (i - first) * ldds : NULL;
