@@ -383,18 +383,22 @@ typedef simde__m256d linloss__v_f64;
 #define LINLOSS__XMASK_f64(k) \
   LINLOSS__X(cmpgt_epi64)(LINLOSS__X(set1_epi64x)((long long)(k)), LINLOSS__X(setr_epi64x)(0, 1, 2, 3))
 static inline linloss__v_f32 linloss__vload_n_f32(const float *p, size_t k, float fill) {
+  if (k >= 8) return LINLOSS__X(loadu_ps)(p); /* the common case, and masked moves are slow */
   return LINLOSS__X(blendv_ps)(LINLOSS__X(set1_ps)(fill), LINLOSS__X(maskload_ps)(p, LINLOSS__XMASK_f32(k)),
                                LINLOSS__X(castsi256_ps)(LINLOSS__XMASK_f32(k)));
 }
 static inline linloss__v_f64 linloss__vload_n_f64(const double *p, size_t k, double fill) {
+  if (k >= 4) return LINLOSS__X(loadu_pd)(p);
   return LINLOSS__X(blendv_pd)(LINLOSS__X(set1_pd)(fill), LINLOSS__X(maskload_pd)(p, LINLOSS__XMASK_f64(k)),
                                LINLOSS__X(castsi256_pd)(LINLOSS__XMASK_f64(k)));
 }
 static inline void linloss__vstore_n_f32(float *p, linloss__v_f32 v, size_t k) {
-  LINLOSS__X(maskstore_ps)(p, LINLOSS__XMASK_f32(k), v);
+  if (k >= 8) LINLOSS__X(storeu_ps)(p, v);
+  else LINLOSS__X(maskstore_ps)(p, LINLOSS__XMASK_f32(k), v);
 }
 static inline void linloss__vstore_n_f64(double *p, linloss__v_f64 v, size_t k) {
-  LINLOSS__X(maskstore_pd)(p, LINLOSS__XMASK_f64(k), v);
+  if (k >= 4) LINLOSS__X(storeu_pd)(p, v);
+  else LINLOSS__X(maskstore_pd)(p, LINLOSS__XMASK_f64(k), v);
 }
 
 #elif LINLOSS_BACKEND == LINLOSS_BACKEND_AVX512
@@ -559,10 +563,32 @@ static const double linloss__inv_factorial[14] = {
 #else
 #define LINLOSS__UNROLL
 #endif
-#ifndef LINLOSS__MR
-#define LINLOSS__MR 3
-#define LINLOSS__NR 4
-#define LINLOSS__KV 3
+/* LINLOSS__INREG(v): keep the vector v in a register. Without it compilers
+   fold the loads of a tile's operands into its FMAs, loading each vector once
+   per use instead of once: the loads, not the FMAs, then bound the speed. */
+#if defined(__GNUC__) && (LINLOSS_BACKEND == LINLOSS_BACKEND_AVX2 || LINLOSS_BACKEND == LINLOSS_BACKEND_AVX512)
+#define LINLOSS__INREG(v) __asm__("" : "+v"(v))
+#elif defined(__GNUC__) && LINLOSS_BACKEND == LINLOSS_BACKEND_NEON
+#define LINLOSS__INREG(v) __asm__("" : "+w"(v))
+#else
+#define LINLOSS__INREG(v) ((void)0)
+#endif
+#ifndef LINLOSS__L2_BYTES /* a W this size stays in the L2 cache */
+#define LINLOSS__L2_BYTES 262144
+#endif
+#ifndef LINLOSS__KC_BYTES /* else D goes in panels of this many bytes of a row */
+#define LINLOSS__KC_BYTES 4096
+#endif
+#ifndef LINLOSS__MR /* as many accumulators as the registers allow */
+#if LINLOSS_BACKEND == LINLOSS_BACKEND_AVX512 || LINLOSS_BACKEND == LINLOSS_BACKEND_NEON
+#define LINLOSS__MR 4 /* 32 vector registers */
+#define LINLOSS__NR 5
+#define LINLOSS__KV 4
+#else
+#define LINLOSS__MR 2 /* 16 */
+#define LINLOSS__NR 5
+#define LINLOSS__KV 2
+#endif
 #endif
 
 /* ------------------------------------------ shared, type-free helpers */
@@ -1135,17 +1161,19 @@ static inline void LINLOSS__FN(linloss__fwd_step_)(const LINLOSS__T *const *x, c
   for (i = 0; i < LINLOSS__MR; i++) xv[i] = linloss__vload_n(x[i] + k, m, 0);
   LINLOSS__UNROLL
   for (j = 0; j < LINLOSS__NR; j++) {
-    const LINLOSS__V wv = linloss__vload_n(w[j] + k, m, 0);
+    LINLOSS__V wv = linloss__vload_n(w[j] + k, m, 0);
+    LINLOSS__INREG(wv);
     LINLOSS__UNROLL
     for (i = 0; i < LINLOSS__MR; i++) acc[i][j] = linloss__vfma(xv[i], wv, acc[i][j]);
   }
 }
 
-/* Forward tile: the mr x nr scores of rows X (stride ldx) and classes Wt
-   (stride d), plus b: whole vectors of D, then the last d mod W lanes. */
+/* Forward tile: adds to S the mr x nr partial scores of rows X (stride ldx)
+   and classes Wt (stride ldw) over d columns: whole vectors, then the last
+   d mod W lanes. */
 static inline void LINLOSS__FN(linloss__fwd_tile_)(size_t mr, size_t nr, size_t d,
                                                    const LINLOSS__T *X, size_t ldx,
-                                                   const LINLOSS__T *Wt, const LINLOSS__T *b,
+                                                   const LINLOSS__T *Wt, size_t ldw,
                                                    LINLOSS__T *S, size_t lds) {
   LINLOSS__V acc[LINLOSS__MR][LINLOSS__NR];
   const LINLOSS__T *x[LINLOSS__MR], *w[LINLOSS__NR];
@@ -1157,25 +1185,67 @@ static inline void LINLOSS__FN(linloss__fwd_tile_)(size_t mr, size_t nr, size_t 
     for (j = 0; j < LINLOSS__NR; j++) acc[i][j] = linloss__vzero();
   }
   LINLOSS__UNROLL
-  for (j = 0; j < LINLOSS__NR; j++) w[j] = Wt + (j < nr ? j : nr - 1) * d;
+  for (j = 0; j < LINLOSS__NR; j++) w[j] = Wt + (j < nr ? j : nr - 1) * ldw;
   for (k = 0; k + LINLOSS__W <= d; k += LINLOSS__W)
     LINLOSS__FN(linloss__fwd_step_)(x, w, k, LINLOSS__W, acc);
   if (k < d) LINLOSS__FN(linloss__fwd_step_)(x, w, k, d - k, acc);
-  for (i = 0; i < mr; i++)
-    for (j = 0; j < nr; j++) S[i * lds + j] = linloss__vhsum(acc[i][j]) + (b ? b[j] : 0);
+  LINLOSS__UNROLL /* constant indices only: acc stays in registers */
+  for (i = 0; i < LINLOSS__MR; i++) {
+    LINLOSS__UNROLL
+    for (j = 0; j < LINLOSS__NR; j++)
+      if (i < mr && j < nr) S[i * lds + j] += linloss__vhsum(acc[i][j]);
+  }
 }
 
-/* S (r x c, contiguous) = X Wt^T + b */
+/* S (r x c, contiguous) = X Wt^T + b. When W fits in the L2 cache, row
+   tiles outer: their rows of X stay in L1 across the classes. Else panels of
+   D, then classes outer: a tile of classes stays in L1 across the rows of
+   the block, which stay in L2. */
 static inline void LINLOSS__FN(linloss__forward_)(size_t r, size_t d, size_t c,
                                                   const LINLOSS__T *X, size_t ldx,
                                                   const LINLOSS__T *Wt, const LINLOSS__T *b,
                                                   LINLOSS__T *S) {
-  size_t i, j;
-  for (i = 0; i < r; i += LINLOSS__MR)
-    for (j = 0; j < c; j += LINLOSS__NR)
-      LINLOSS__FN(linloss__fwd_tile_)(r - i < LINLOSS__MR ? r - i : LINLOSS__MR,
-                                      c - j < LINLOSS__NR ? c - j : LINLOSS__NR, d, X + i * ldx,
-                                      ldx, Wt + j * d, b ? b + j : NULL, S + i * c + j, c);
+  const int small = c * d * sizeof(LINLOSS__T) <= LINLOSS__L2_BYTES;
+  size_t i, j, k0, i1, j1, kc = small ? d : LINLOSS__KC_BYTES / sizeof(LINLOSS__T);
+  if (d < kc + kc / 2) kc = d;
+  for (i = 0; i < r; i++)
+    for (j = 0; j < c; j++) S[i * c + j] = b ? b[j] : 0;
+  for (k0 = 0; k0 < d; k0 += kc)
+    for (i1 = 0; i1 < (small ? r : c); i1 += small ? LINLOSS__MR : LINLOSS__NR)
+      for (j1 = 0; j1 < (small ? c : r); j1 += small ? LINLOSS__NR : LINLOSS__MR) {
+        i = small ? i1 : j1;
+        j = small ? j1 : i1;
+        LINLOSS__FN(linloss__fwd_tile_)(r - i < LINLOSS__MR ? r - i : LINLOSS__MR,
+                                        c - j < LINLOSS__NR ? c - j : LINLOSS__NR,
+                                        d - k0 < kc ? d - k0 : kc, X + i * ldx + k0, ldx,
+                                        Wt + j * d + k0, d, S + i * c + j, c);
+      }
+}
+
+/* The row loop of a backward tile: acc += the rows act[0..r) of G (stride
+   c) times those of X, lanes[v] lanes in vector v; classes past nr repeat
+   the last one. With full (a constant after inlining: every vector whole)
+   the loop has no branches. */
+static inline void LINLOSS__FN(linloss__bwd_rows_)(int full, size_t nr, const size_t *lanes, size_t r,
+                                                   const size_t *act, const LINLOSS__T *G, size_t c,
+                                                   const LINLOSS__T *X, size_t ldx,
+                                                   LINLOSS__V acc[LINLOSS__NR][LINLOSS__KV]) {
+  LINLOSS__V xv[LINLOSS__KV];
+  size_t i, j, v, cls[LINLOSS__NR];
+  LINLOSS__UNROLL
+  for (j = 0; j < LINLOSS__NR; j++) cls[j] = j < nr ? j : nr - 1;
+  for (i = 0; i < r; i++) {
+    const LINLOSS__T *x = X + act[i] * ldx, *g = G + act[i] * c;
+    LINLOSS__UNROLL
+    for (v = 0; v < LINLOSS__KV; v++)
+      xv[v] = full ? linloss__vload(x + v * LINLOSS__W) : linloss__vload_n(x + v * LINLOSS__W, lanes[v], 0);
+    LINLOSS__UNROLL
+    for (j = 0; j < LINLOSS__NR; j++) {
+      const LINLOSS__V gv = linloss__vset1(g[cls[j]]);
+      LINLOSS__UNROLL
+      for (v = 0; v < LINLOSS__KV; v++) acc[j][v] = linloss__vfma(gv, xv[v], acc[j][v]);
+    }
+  }
 }
 
 /* Backward tile: the nr rows (classes) and len <= KV W columns of Gt at Gt
@@ -1184,8 +1254,8 @@ static inline void LINLOSS__FN(linloss__bwd_tile_)(size_t nr, size_t len, size_t
                                                    const size_t *act, const LINLOSS__T *G,
                                                    size_t c, const LINLOSS__T *X, size_t ldx,
                                                    LINLOSS__T *Gt, size_t d) {
-  LINLOSS__V acc[LINLOSS__NR][LINLOSS__KV], xv[LINLOSS__KV];
-  size_t lanes[LINLOSS__KV], i, j, v;
+  LINLOSS__V acc[LINLOSS__NR][LINLOSS__KV];
+  size_t lanes[LINLOSS__KV], j, v;
   LINLOSS__UNROLL
   for (v = 0; v < LINLOSS__KV; v++) {
     lanes[v] = len > v * LINLOSS__W ? len - v * LINLOSS__W : 0;
@@ -1194,20 +1264,16 @@ static inline void LINLOSS__FN(linloss__bwd_tile_)(size_t nr, size_t len, size_t
     for (j = 0; j < LINLOSS__NR; j++)
       acc[j][v] = j < nr ? linloss__vload_n(Gt + j * d + v * LINLOSS__W, lanes[v], 0) : linloss__vzero();
   }
-  for (i = 0; i < r; i++) {
-    const LINLOSS__T *x = X + act[i] * ldx, *g = G + act[i] * c;
+  if (len == LINLOSS__KV * LINLOSS__W)
+    LINLOSS__FN(linloss__bwd_rows_)(1, nr, lanes, r, act, G, c, X, ldx, acc);
+  else
+    LINLOSS__FN(linloss__bwd_rows_)(0, nr, lanes, r, act, G, c, X, ldx, acc);
+  LINLOSS__UNROLL /* constant indices only: acc stays in registers */
+  for (j = 0; j < LINLOSS__NR; j++) {
     LINLOSS__UNROLL
-    for (v = 0; v < LINLOSS__KV; v++) xv[v] = linloss__vload_n(x + v * LINLOSS__W, lanes[v], 0);
-    LINLOSS__UNROLL
-    for (j = 0; j < LINLOSS__NR; j++) {
-      const LINLOSS__V gv = linloss__vset1(g[j < nr ? j : nr - 1]);
-      LINLOSS__UNROLL
-      for (v = 0; v < LINLOSS__KV; v++) acc[j][v] = linloss__vfma(gv, xv[v], acc[j][v]);
-    }
-  }
-  for (j = 0; j < nr; j++)
     for (v = 0; v < LINLOSS__KV; v++)
-      if (lanes[v]) linloss__vstore_n(Gt + j * d + v * LINLOSS__W, acc[j][v], lanes[v]);
+      if (j < nr && lanes[v]) linloss__vstore_n(Gt + j * d + v * LINLOSS__W, acc[j][v], lanes[v]);
+  }
 }
 
 /* Gt (c x d) += G^T X over the rows act[0..r) */

@@ -1000,6 +1000,31 @@ static void test_sizes(const api *a) {
   group_end();
 }
 
+/* Shapes past the cache blocking of the fused entry points: W larger than
+   the L2 budget (D in several panels, classes outer), a row block larger
+   than one tile, rows and classes not multiples of the tiles. */
+static void test_blocked(const api *a) {
+  static const size_t shapes[][3] = {{70, 1700, 41}, {131, 3001, 12}, {67, 517, 11}, {9, 2600, 29}};
+  static const int entries[] = {E_SVM, E_SOFTMAX, E_PREDICT};
+  rng r;
+  char name[96];
+  size_t k, e;
+  snprintf(name, sizeof name, "%s: cache-blocked shapes up to 131 x 3001 x 41", a->name);
+  r = rng_for(name);
+  group_begin("%s", name);
+  for (k = 0; k < sizeof shapes / sizeof shapes[0]; k++)
+    for (e = 0; e < sizeof entries / sizeof entries[0]; e++) {
+      spec s;
+      spec_random(&r, &s, entries[e]);
+      s.n = shapes[k][0];
+      s.d = shapes[k][1];
+      s.c = shapes[k][2];
+      s.layout = (k + e) % 2 ? LINLOSS_W_CD : LINLOSS_W_DC;
+      check_spec(a, &r, &s, 0);
+    }
+  group_end();
+}
+
 /* N = 0, N = 1 and C = 2 on every entry point and option. */
 static void test_edges(const api *a) {
   rng r;
@@ -2225,6 +2250,7 @@ int main(void) {
     test_default_options(a);
     for (e = 0; e < E_PREDICT; e++) test_option_grid(a, e);
     test_sizes(a);
+    test_blocked(a);
     test_edges(a);
     test_large(a);
     test_blocks(a);
