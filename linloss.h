@@ -576,6 +576,9 @@ static const double linloss__inv_factorial[14] = {
 #ifndef LINLOSS__L2_BYTES /* a W this size stays in the L2 cache */
 #define LINLOSS__L2_BYTES 262144
 #endif
+#ifndef LINLOSS__XBLOCK_BYTES /* the rows of X of a block, kept in L2 */
+#define LINLOSS__XBLOCK_BYTES 393216
+#endif
 #ifndef LINLOSS__KC_BYTES /* else D goes in panels of this many bytes of a row */
 #define LINLOSS__KC_BYTES 4096
 #endif
@@ -713,6 +716,16 @@ static inline double linloss__scale(const linloss_options *o, double total) {
 #define linloss__vkeep LINLOSS__FN(linloss__vkeep_)
 
 /* The kernels and the entry points, once per element type. */
+#if defined(__cplusplus) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 13 && \
+    LINLOSS_BACKEND == LINLOSS_BACKEND_AVX512
+/* g++ 12 warns of the deliberately uninitialized _mm512_undefined_*() inside
+   its own AVX-512 intrinsics once they are inlined into C++ code (GCC bug
+   105593). Only for the kernels: popped below. */
+#define LINLOSS__GXX_PR105593
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #define LINLOSS__TEMPLATE
 #define LINLOSS__TS f32
 #include LINLOSS_HEADER_FILE
@@ -721,6 +734,10 @@ static inline double linloss__scale(const linloss_options *o, double total) {
 #include LINLOSS_HEADER_FILE
 #undef LINLOSS__TS
 #undef LINLOSS__TEMPLATE
+#ifdef LINLOSS__GXX_PR105593
+#pragma GCC diagnostic pop
+#undef LINLOSS__GXX_PR105593
+#endif
 
 #ifdef __cplusplus
 }
@@ -749,7 +766,7 @@ static inline void linloss__vstore_n(LINLOSS__T *p, LINLOSS__V v, size_t k) {
     return;
   }
   linloss__vstore(buf, v);
-  memcpy(p, buf, k * sizeof(LINLOSS__T));
+  memcpy(p, buf, (k < LINLOSS__W ? k : LINLOSS__W) * sizeof(LINLOSS__T)); /* k <= W: says so to gcc's -Warray-bounds */
 }
 #endif
 
@@ -984,8 +1001,13 @@ static inline double LINLOSS__FN(linloss__rows_small_)(int kind, size_t first, s
     w[l] = l < r ? linloss__weight(o, y, first + l) : 0;
     gsc[l] = (LINLOSS__T)(w[l] * scale);
     lab[l] = w[l] != 0 ? (LINLOSS__T)y[first + l] : (LINLOSS__T)-1;
-    for (j = 0; j < c; j++) t[j][l] = l < r ? S[l * lds + j] : 0;
   }
+  for (l = 0; l < r; l++) {
+    const LINLOSS__T *s = S + l * lds;
+    for (j = 0; j < c; j++) t[j][l] = s[j];
+  }
+  for (; l < LINLOSS__W; l++)
+    for (j = 0; j < c; j++) t[j][l] = 0;
   vgs = linloss__vload(gsc);
   vlab = linloss__vload(lab);
   live = linloss__vgt(vlab, linloss__vset1(-0.5)); /* w != 0, even if w * scale underflows */
@@ -1056,8 +1078,10 @@ static inline double LINLOSS__FN(linloss__rows_small_)(int kind, size_t first, s
     }
   }
   if (dS)
-    for (l = 0; l < r; l++)
-      for (j = 0; j < c; j++) dS[l * ldds + j] = t[j][l];
+    for (l = 0; l < r; l++) {
+      LINLOSS__T *g = dS + l * ldds;
+      for (j = 0; j < c; j++) g[j] = t[j][l];
+    }
   return acc;
 }
 
@@ -1276,17 +1300,23 @@ static inline void LINLOSS__FN(linloss__bwd_tile_)(size_t nr, size_t len, size_t
   }
 }
 
-/* Gt (c x d) += G^T X over the rows act[0..r) */
+/* Gt (c x d) += G^T X over the rows act[0..r). Columns of D outer when W
+   fits in L2 (the rows' chunk of X stays in L1 across the classes), else
+   classes outer (their column of G stays in L1 across D). */
 static inline void LINLOSS__FN(linloss__backward_)(size_t r, const size_t *act, size_t d, size_t c,
                                                    const LINLOSS__T *X, size_t ldx,
                                                    const LINLOSS__T *G, LINLOSS__T *Gt) {
   const size_t kt = LINLOSS__KV * LINLOSS__W;
-  size_t j, k;
-  for (k = 0; k < d; k += kt)
-    for (j = 0; j < c; j += LINLOSS__NR)
+  const int small = c * d * sizeof(LINLOSS__T) <= LINLOSS__L2_BYTES;
+  size_t j, k, a, b;
+  for (a = 0; a < (small ? d : c); a += small ? kt : LINLOSS__NR)
+    for (b = 0; b < (small ? c : d); b += small ? LINLOSS__NR : kt) {
+      k = small ? a : b;
+      j = small ? b : a;
       LINLOSS__FN(linloss__bwd_tile_)(c - j < LINLOSS__NR ? c - j : LINLOSS__NR,
                                       d - k < kt ? d - k : kt, r, act, G + j, c, X + k, ldx,
                                       Gt + j * d + k, d);
+    }
 }
 
 /* B (cols x rows) = A^T, or B += A^T; A is rows x cols */
@@ -1303,11 +1333,12 @@ static inline void LINLOSS__FN(linloss__transpose_)(size_t rows, size_t cols, co
 /* Working memory of a fused call: a block of rows x c scores, then `extra`
    elements (the transposed W and dW of LINLOSS_W_DC). From the stack buffer
    when it fits, else one LINLOSS_MALLOC; NULL if that fails. */
-static inline LINLOSS__T *LINLOSS__FN(linloss__work_)(size_t n, size_t c, size_t extra,
+static inline LINLOSS__T *LINLOSS__FN(linloss__work_)(size_t n, size_t d, size_t c, size_t extra,
                                                       LINLOSS__T *stack, size_t stack_len,
                                                       size_t *rows) {
-  size_t r = LINLOSS_BLOCK_ELEMS / c;
+  size_t r = LINLOSS_BLOCK_ELEMS / c, rx = LINLOSS__XBLOCK_BYTES / (d * sizeof(LINLOSS__T));
   if (r > LINLOSS_BLOCK_ROWS) r = LINLOSS_BLOCK_ROWS;
+  if (r > rx) r = rx < 4 * LINLOSS__MR ? 4 * LINLOSS__MR : rx; /* the block's X stays in L2 */
   if (r > n) r = n;
   if (r > LINLOSS__MR) r -= r % LINLOSS__MR;
   if (r == 0) r = 1;
@@ -1343,7 +1374,7 @@ static inline linloss_status LINLOSS__FN(linloss__fused_)(
     return LINLOSS_ERR_SHAPE;
   if ((st = linloss__check_params(&o, n, c)) != LINLOSS_OK) return st;
   if ((st = linloss__check_labels(&o, n, y, c, &total)) != LINLOSS_OK) return st;
-  S = LINLOSS__FN(linloss__work_)(n, c, dc && n ? (dW ? 2 : 1) * c * d : 0, stack,
+  S = LINLOSS__FN(linloss__work_)(n, d, c, dc && n ? (dW ? 2 : 1) * c * d : 0, stack,
                                   sizeof stack / sizeof *stack, &rows);
   if (!S) return LINLOSS_ERR_NOMEM;
   scale = linloss__scale(&o, total);
@@ -1499,7 +1530,7 @@ static inline linloss_status LINLOSS__FN(linloss_predict_)(size_t n, size_t d, s
     return LINLOSS_ERR_SHAPE;
   if ((st = linloss__check_params(&o, n, c)) != LINLOSS_OK) return st;
   if (!pred || n == 0) return LINLOSS_OK;
-  S = LINLOSS__FN(linloss__work_)(n, c, o.w_layout == LINLOSS_W_DC ? c * d : 0, stack,
+  S = LINLOSS__FN(linloss__work_)(n, d, c, o.w_layout == LINLOSS_W_DC ? c * d : 0, stack,
                                   sizeof stack / sizeof *stack, &rows);
   if (!S) return LINLOSS_ERR_NOMEM;
   if (o.w_layout == LINLOSS_W_DC) {
