@@ -84,11 +84,12 @@
    MEMORY
      No allocation proportional to N. A fused call works on blocks of rows:
      their scores (rows x C, at most LINLOSS_BLOCK_ROWS rows and
-     LINLOSS_BLOCK_ELEMS scores) and, for LINLOSS_W_DC, class-major copies of
-     W and dW (C x D each). That memory comes from a stack buffer of
-     LINLOSS_STACK_SCRATCH bytes when it fits, else from one LINLOSS_MALLOC /
-     LINLOSS_FREE per call (overridable macros). The score-level entry points
-     allocate nothing.
+     LINLOSS_BLOCK_ELEMS scores) and, for LINLOSS_W_DC with a small W (C x D
+     at most 256 KiB), class-major copies of W and dW (so at most 512 KiB
+     more; a larger W is used in place). That memory comes from a stack
+     buffer of LINLOSS_STACK_SCRATCH bytes when it fits, else from one
+     LINLOSS_MALLOC / LINLOSS_FREE per call (overridable macros). The
+     score-level entry points allocate nothing.
 
    ALIASING
      dS may be S itself (same pointer and ldds == lds), ds may be s: the loss
@@ -587,11 +588,18 @@ static const double linloss__inv_factorial[14] = {
 #define LINLOSS__MR 4 /* 32 vector registers */
 #define LINLOSS__NR 5
 #define LINLOSS__KV 4
+#define LINLOSS__OMR 6
+#define LINLOSS__ONV 4
 #else
 #define LINLOSS__MR 2 /* 16 */
 #define LINLOSS__NR 5
 #define LINLOSS__KV 2
+#define LINLOSS__OMR 6
+#define LINLOSS__ONV 2
 #endif
+#endif
+#ifndef LINLOSS__OKC /* panels of D in the outer-product form */
+#define LINLOSS__OKC 256
 #endif
 
 /* ------------------------------------------ shared, type-free helpers */
@@ -699,6 +707,12 @@ static inline size_t linloss__active(const linloss_options *o, const int32_t *y,
 }
 
 /* What the data term and the gradient of sample i are multiplied by. */
+/* LINLOSS_W_DC: class-major copies of W (and dW) when they are small (the
+   dot form then runs on them), else the outer-product form on W itself. */
+static inline int linloss__copy_dc(size_t d, size_t c, size_t size) {
+  return c * d <= LINLOSS__L2_BYTES / size;
+}
+
 static inline double linloss__scale(const linloss_options *o, double total) {
   if (o->reduction == LINLOSS_SUM) return 1.0;
   return total > 0 ? 1.0 / total : 0.0;
@@ -1000,7 +1014,7 @@ static inline double LINLOSS__FN(linloss__rows_small_)(int kind, size_t first, s
   for (l = 0; l < LINLOSS__W; l++) {
     w[l] = l < r ? linloss__weight(o, y, first + l) : 0;
     gsc[l] = (LINLOSS__T)(w[l] * scale);
-    lab[l] = w[l] != 0 ? (LINLOSS__T)y[first + l] : (LINLOSS__T)-1;
+    lab[l] = l < r && w[l] != 0 ? (LINLOSS__T)y[first + l] : (LINLOSS__T)-1; /* l < r: for gcc -O3 -Warray-bounds */
   }
   for (l = 0; l < r; l++) {
     const LINLOSS__T *s = S + l * lds;
@@ -1319,6 +1333,101 @@ static inline void LINLOSS__FN(linloss__backward_)(size_t r, const size_t *act, 
     }
 }
 
+/* ---- the linear part in "outer-product form", for LINLOSS_W_DC when W is
+   too large to copy (see linloss__direct_dc): vectors along C, no copies.
+     forward   S[i, :]  += sum_k X_ik W[k, :]        (A = X,   B = W)
+     backward  dW[k, :] += sum_i X_ik dS[i, :]       (A = X^T, B = dS)
+   One register tile for both: Ct (OMR rows x ONV vectors, stride ldc) +=
+   sum over kk < K of A(r, kk) B[kk, :], where A(r, kk) = A[r lda + kk] and B's
+   rows are B + kk ldb (trans = 0), or A(r, kk) = A[idx[kk] lda + r] and
+   B + idx[kk] ldb (trans = 1: the active rows of a block). Rows past mr repeat
+   the last one and are not stored; nl classes (lanes) in the tile. */
+static inline void LINLOSS__FN(linloss__op_rows_)(int trans, int full, size_t mr, const size_t *lanes,
+                                                  size_t K, const size_t *idx, const LINLOSS__T *A,
+                                                  size_t lda, const LINLOSS__T *B, size_t ldb,
+                                                  LINLOSS__V acc[LINLOSS__OMR][LINLOSS__ONV]) {
+  const LINLOSS__T *a[LINLOSS__OMR];
+  size_t kk, r, v;
+  LINLOSS__UNROLL
+  for (r = 0; r < LINLOSS__OMR; r++) a[r] = A + (r < mr ? r : mr - 1) * (trans ? 1 : lda);
+  for (kk = 0; kk < K; kk++) {
+    const size_t row = trans ? idx[kk] : kk;
+    const LINLOSS__T *bp = B + row * ldb;
+    LINLOSS__V bv[LINLOSS__ONV];
+    LINLOSS__UNROLL
+    for (v = 0; v < LINLOSS__ONV; v++) {
+      bv[v] = full ? linloss__vload(bp + v * LINLOSS__W) : linloss__vload_n(bp + v * LINLOSS__W, lanes[v], 0);
+      LINLOSS__INREG(bv[v]);
+    }
+    LINLOSS__UNROLL
+    for (r = 0; r < LINLOSS__OMR; r++) {
+      const LINLOSS__V av = linloss__vset1(trans ? a[r][row * lda] : a[r][kk]);
+      LINLOSS__UNROLL
+      for (v = 0; v < LINLOSS__ONV; v++) acc[r][v] = linloss__vfma(av, bv[v], acc[r][v]);
+    }
+  }
+}
+
+static inline void LINLOSS__FN(linloss__op_tile_)(int trans, size_t mr, size_t nl, size_t K,
+                                                  const size_t *idx, const LINLOSS__T *A, size_t lda,
+                                                  const LINLOSS__T *B, size_t ldb, LINLOSS__T *Ct,
+                                                  size_t ldc) {
+  LINLOSS__V acc[LINLOSS__OMR][LINLOSS__ONV];
+  size_t lanes[LINLOSS__ONV], r, v;
+  LINLOSS__UNROLL
+  for (v = 0; v < LINLOSS__ONV; v++) {
+    lanes[v] = nl > v * LINLOSS__W ? nl - v * LINLOSS__W : 0;
+    if (lanes[v] > LINLOSS__W) lanes[v] = LINLOSS__W;
+    LINLOSS__UNROLL
+    for (r = 0; r < LINLOSS__OMR; r++)
+      acc[r][v] = r < mr ? linloss__vload_n(Ct + r * ldc + v * LINLOSS__W, lanes[v], 0) : linloss__vzero();
+  }
+  if (nl == LINLOSS__ONV * LINLOSS__W) {
+    if (trans) LINLOSS__FN(linloss__op_rows_)(1, 1, mr, lanes, K, idx, A, lda, B, ldb, acc);
+    else LINLOSS__FN(linloss__op_rows_)(0, 1, mr, lanes, K, idx, A, lda, B, ldb, acc);
+  } else {
+    if (trans) LINLOSS__FN(linloss__op_rows_)(1, 0, mr, lanes, K, idx, A, lda, B, ldb, acc);
+    else LINLOSS__FN(linloss__op_rows_)(0, 0, mr, lanes, K, idx, A, lda, B, ldb, acc);
+  }
+  LINLOSS__UNROLL /* constant indices only: acc stays in registers */
+  for (r = 0; r < LINLOSS__OMR; r++) {
+    LINLOSS__UNROLL
+    for (v = 0; v < LINLOSS__ONV; v++)
+      if (r < mr && lanes[v]) linloss__vstore_n(Ct + r * ldc + v * LINLOSS__W, acc[r][v], lanes[v]);
+  }
+}
+
+/* S (r x c, contiguous) = X W + b, W being D x C; panels of D so that a
+   panel of a tile of classes stays in L1 across the rows. */
+static inline void LINLOSS__FN(linloss__forward_dc_)(size_t r, size_t d, size_t c,
+                                                     const LINLOSS__T *X, size_t ldx,
+                                                     const LINLOSS__T *W, const LINLOSS__T *b,
+                                                     LINLOSS__T *S) {
+  const size_t nt = LINLOSS__ONV * LINLOSS__W, kc = LINLOSS__OKC;
+  size_t i, j, k0;
+  for (i = 0; i < r; i++)
+    for (j = 0; j < c; j++) S[i * c + j] = b ? b[j] : 0;
+  for (k0 = 0; k0 < d; k0 += kc)
+    for (j = 0; j < c; j += nt)
+      for (i = 0; i < r; i += LINLOSS__OMR)
+        LINLOSS__FN(linloss__op_tile_)(0, r - i < LINLOSS__OMR ? r - i : LINLOSS__OMR,
+                                       c - j < nt ? c - j : nt, d - k0 < kc ? d - k0 : kc, NULL,
+                                       X + i * ldx + k0, ldx, W + k0 * c + j, c, S + i * c + j, c);
+}
+
+/* dW (D x C) += X^T G over the rows act[0..r) of the block */
+static inline void LINLOSS__FN(linloss__backward_dc_)(size_t r, const size_t *act, size_t d, size_t c,
+                                                      const LINLOSS__T *X, size_t ldx,
+                                                      const LINLOSS__T *G, LINLOSS__T *dW) {
+  const size_t nt = LINLOSS__ONV * LINLOSS__W;
+  size_t j, k;
+  for (j = 0; j < c; j += nt)
+    for (k = 0; k < d; k += LINLOSS__OMR)
+      LINLOSS__FN(linloss__op_tile_)(1, d - k < LINLOSS__OMR ? d - k : LINLOSS__OMR,
+                                     c - j < nt ? c - j : nt, r, act, X + k, ldx, G + j, c,
+                                     dW + k * c + j, c);
+}
+
 /* B (cols x rows) = A^T, or B += A^T; A is rows x cols */
 static inline void LINLOSS__FN(linloss__transpose_)(size_t rows, size_t cols, const LINLOSS__T *A,
                                                     LINLOSS__T *B, int add) {
@@ -1365,6 +1474,7 @@ static inline linloss_status LINLOSS__FN(linloss__fused_)(
   const LINLOSS__T *Wt = W;
   const linloss_options o = linloss__opts(opt);
   const int grad = dW || db, dc = o.w_layout == LINLOSS_W_DC;
+  int direct;
   double total, scale, data = 0, regl;
   size_t i0, i, rows;
   linloss_status st;
@@ -1374,14 +1484,15 @@ static inline linloss_status LINLOSS__FN(linloss__fused_)(
     return LINLOSS_ERR_SHAPE;
   if ((st = linloss__check_params(&o, n, c)) != LINLOSS_OK) return st;
   if ((st = linloss__check_labels(&o, n, y, c, &total)) != LINLOSS_OK) return st;
-  S = LINLOSS__FN(linloss__work_)(n, d, c, dc && n ? (dW ? 2 : 1) * c * d : 0, stack,
+  direct = dc && !linloss__copy_dc(d, c, sizeof(LINLOSS__T));
+  S = LINLOSS__FN(linloss__work_)(n, d, c, dc && !direct && n ? (dW ? 2 : 1) * c * d : 0, stack,
                                   sizeof stack / sizeof *stack, &rows);
   if (!S) return LINLOSS_ERR_NOMEM;
   scale = linloss__scale(&o, total);
   regl = LINLOSS__FN(linloss__reg_)(d * c, W, o.reg, loss != NULL, dW);
   if (db) memset(db, 0, c * sizeof(LINLOSS__T));
   Gt = dW;
-  if (dc && n) { /* class-major copies: Wt = W^T, Gt accumulates dW^T */
+  if (dc && !direct && n) { /* class-major copies: Wt = W^T, Gt accumulates dW^T */
     LINLOSS__T *wt = S + rows * c;
     LINLOSS__FN(linloss__transpose_)(d, c, W, wt, 0);
     Wt = wt;
@@ -1390,12 +1501,16 @@ static inline linloss_status LINLOSS__FN(linloss__fused_)(
   for (i0 = 0; i0 < n; i0 += rows) {
     size_t r = n - i0 < rows ? n - i0 : rows;
     const LINLOSS__T *Xb = X + i0 * ldx;
-    LINLOSS__FN(linloss__forward_)(r, d, c, Xb, ldx, Wt, b, S);
+    if (direct) LINLOSS__FN(linloss__forward_dc_)(r, d, c, Xb, ldx, W, b, S);
+    else LINLOSS__FN(linloss__forward_)(r, d, c, Xb, ldx, Wt, b, S);
     data += LINLOSS__FN(linloss__rows_)(kind, i0, r, c, S, c, y, &o, scale, grad ? S : NULL, c);
-    if (dW) LINLOSS__FN(linloss__backward_)(linloss__active(&o, y, i0, r, act), act, d, c, Xb, ldx, S, Gt);
+    if (dW && direct)
+      LINLOSS__FN(linloss__backward_dc_)(linloss__active(&o, y, i0, r, act), act, d, c, Xb, ldx, S, dW);
+    else if (dW)
+      LINLOSS__FN(linloss__backward_)(linloss__active(&o, y, i0, r, act), act, d, c, Xb, ldx, S, Gt);
     for (i = 0; db && i < r; i++) LINLOSS__FN(linloss__axpy_)(c, 1, S + i * c, db);
   }
-  if (dc && n && dW) LINLOSS__FN(linloss__transpose_)(c, d, Gt, dW, 1);
+  if (dc && !direct && n && dW) LINLOSS__FN(linloss__transpose_)(c, d, Gt, dW, 1);
   if (S != stack) LINLOSS_FREE(S);
   if (loss) *loss = (LINLOSS__T)(data * scale + regl);
   return LINLOSS_OK;
@@ -1523,6 +1638,7 @@ static inline linloss_status LINLOSS__FN(linloss_predict_)(size_t n, size_t d, s
   const LINLOSS__T *Wt = W;
   const linloss_options o = linloss__opts(opt);
   size_t i0, i, rows;
+  int copy;
   linloss_status st;
   if (!W || (n && !X)) return LINLOSS_ERR_NULL;
   if (c < 2 || d == 0 || ldx < d || !linloss__size_ok(n, ldx, sizeof(LINLOSS__T)) ||
@@ -1530,16 +1646,17 @@ static inline linloss_status LINLOSS__FN(linloss_predict_)(size_t n, size_t d, s
     return LINLOSS_ERR_SHAPE;
   if ((st = linloss__check_params(&o, n, c)) != LINLOSS_OK) return st;
   if (!pred || n == 0) return LINLOSS_OK;
-  S = LINLOSS__FN(linloss__work_)(n, d, c, o.w_layout == LINLOSS_W_DC ? c * d : 0, stack,
-                                  sizeof stack / sizeof *stack, &rows);
+  copy = o.w_layout == LINLOSS_W_DC && linloss__copy_dc(d, c, sizeof(LINLOSS__T));
+  S = LINLOSS__FN(linloss__work_)(n, d, c, copy ? c * d : 0, stack, sizeof stack / sizeof *stack, &rows);
   if (!S) return LINLOSS_ERR_NOMEM;
-  if (o.w_layout == LINLOSS_W_DC) {
+  if (copy) {
     LINLOSS__FN(linloss__transpose_)(d, c, W, S + rows * c, 0);
     Wt = S + rows * c;
   }
   for (i0 = 0; i0 < n; i0 += rows) {
     size_t r = n - i0 < rows ? n - i0 : rows;
-    LINLOSS__FN(linloss__forward_)(r, d, c, X + i0 * ldx, ldx, Wt, b, S);
+    if (o.w_layout == LINLOSS_W_DC && !copy) LINLOSS__FN(linloss__forward_dc_)(r, d, c, X + i0 * ldx, ldx, W, b, S);
+    else LINLOSS__FN(linloss__forward_)(r, d, c, X + i0 * ldx, ldx, Wt, b, S);
     for (i = 0; i < r; i++) pred[i0 + i] = (int32_t)LINLOSS__FN(linloss__argmax_)(S + i * c, c, c);
   }
   if (S != stack) LINLOSS_FREE(S);

@@ -2018,8 +2018,9 @@ static void test_scratch(const api *a) {
   group_end();
 }
 
-/* MEMORY: scratch is a block of rows x C scores plus, for LINLOSS_W_DC only,
-   class-major copies of W and dW (C x D each); nothing grows with N. So with
+/* MEMORY: scratch is a block of rows x C scores plus, for LINLOSS_W_DC with
+   C x D at most 256 KiB, class-major copies of W and dW; nothing grows with N
+   (the C = 70000 case below runs W in place). So with
    LINLOSS_W_CD a small C never allocates whatever D; with LINLOSS_W_DC at
    most one allocation of at most 2 C D elements plus a block of scores; a C
    whose single row does not fit still works (one row per block). */
@@ -2063,9 +2064,13 @@ static void test_memory_contract(const api *a) {
       if (s.ignore == 2) s.ignore = 1;
       p = problem_make(a, &r, &s);
       g_malloc_calls = g_malloc_ok = g_free_calls = 0;
+      g_malloc_bytes = 0;
       check_problem(a, p, 0);
-      G.checks++;
+      G.checks += 2;
       if (g_free_calls != g_malloc_ok) fail("%s %s C = 70000: unbalanced scratch frees", entry_name[e], a->name);
+      if (g_malloc_bytes > (s.c > LINLOSS_BLOCK_ELEMS ? s.c : LINLOSS_BLOCK_ELEMS) * a->esize + 256)
+        fail("%s %s C = 70000, D = %zu: %zu bytes of scratch, more than a block of scores", entry_name[e],
+             a->name, s.d, g_malloc_bytes);
       problem_free(p);
     }
   group_end();
