@@ -583,6 +583,13 @@ static const double linloss__inv_factorial[14] = {
 #ifndef LINLOSS__KC_BYTES /* else D goes in panels of this many bytes of a row */
 #define LINLOSS__KC_BYTES 4096
 #endif
+/* The tile functions take their shape as arguments that are constants once
+   inlined: they must be inlined for their loops to unroll into registers. */
+#if defined(__GNUC__)
+#define LINLOSS__TILE static inline __attribute__((always_inline))
+#else
+#define LINLOSS__TILE static inline
+#endif
 #ifndef LINLOSS__MR /* as many accumulators as the registers allow */
 #if LINLOSS_BACKEND == LINLOSS_BACKEND_AVX512 || LINLOSS_BACKEND == LINLOSS_BACKEND_NEON
 #define LINLOSS__MR 4 /* 32 vector registers */
@@ -590,12 +597,14 @@ static const double linloss__inv_factorial[14] = {
 #define LINLOSS__KV 4
 #define LINLOSS__OMR 6
 #define LINLOSS__ONV 4
+#define LINLOSS__ACC 20 /* accumulators in a tile */
 #else
 #define LINLOSS__MR 2 /* 16 */
 #define LINLOSS__NR 5
 #define LINLOSS__KV 2
 #define LINLOSS__OMR 6
 #define LINLOSS__ONV 2
+#define LINLOSS__ACC 12
 #endif
 #endif
 #ifndef LINLOSS__OKC /* panels of D in the outer-product form */
@@ -1189,50 +1198,84 @@ static inline double LINLOSS__FN(linloss__logistic_rows_)(size_t first, size_t r
    missing rows and classes repeat the last valid ones (or are 0) and are not
    stored. */
 
-/* One step of a forward tile: m lanes of D from offset k. */
-static inline void LINLOSS__FN(linloss__fwd_step_)(const LINLOSS__T *const *x, const LINLOSS__T *const *w,
-                                                   size_t k, size_t m,
-                                                   LINLOSS__V acc[LINLOSS__MR][LINLOSS__NR]) {
-  LINLOSS__V xv[LINLOSS__MR];
+/* One step of a forward tile of mt rows x nt classes (constants after
+   inlining; acc[i nt + j]): m lanes of D from offset k. The operands of the
+   smaller side are loaded first and kept in registers. */
+LINLOSS__TILE void LINLOSS__FN(linloss__fwd_step_)(size_t mt, size_t nt, const LINLOSS__T *const *x,
+                                                   const LINLOSS__T *const *w, size_t k, size_t m,
+                                                   LINLOSS__V *acc) {
+  LINLOSS__V keep[LINLOSS__ACC];
   size_t i, j;
-  LINLOSS__UNROLL
-  for (i = 0; i < LINLOSS__MR; i++) xv[i] = linloss__vload_n(x[i] + k, m, 0);
-  LINLOSS__UNROLL
-  for (j = 0; j < LINLOSS__NR; j++) {
-    LINLOSS__V wv = linloss__vload_n(w[j] + k, m, 0);
-    LINLOSS__INREG(wv);
+  if (nt <= mt) {
     LINLOSS__UNROLL
-    for (i = 0; i < LINLOSS__MR; i++) acc[i][j] = linloss__vfma(xv[i], wv, acc[i][j]);
+    for (j = 0; j < nt; j++) {
+      keep[j] = linloss__vload_n(w[j] + k, m, 0);
+      LINLOSS__INREG(keep[j]);
+    }
+    LINLOSS__UNROLL
+    for (i = 0; i < mt; i++) {
+      LINLOSS__V xv = linloss__vload_n(x[i] + k, m, 0);
+      LINLOSS__INREG(xv);
+      LINLOSS__UNROLL
+      for (j = 0; j < nt; j++) acc[i * nt + j] = linloss__vfma(xv, keep[j], acc[i * nt + j]);
+    }
+  } else {
+    LINLOSS__UNROLL
+    for (i = 0; i < mt; i++) keep[i] = linloss__vload_n(x[i] + k, m, 0);
+    LINLOSS__UNROLL
+    for (j = 0; j < nt; j++) {
+      LINLOSS__V wv = linloss__vload_n(w[j] + k, m, 0);
+      LINLOSS__INREG(wv);
+      LINLOSS__UNROLL
+      for (i = 0; i < mt; i++) acc[i * nt + j] = linloss__vfma(keep[i], wv, acc[i * nt + j]);
+    }
   }
 }
 
-/* Forward tile: adds to S the mr x nr partial scores of rows X (stride ldx)
-   and classes Wt (stride ldw) over d columns: whole vectors, then the last
-   d mod W lanes. */
-static inline void LINLOSS__FN(linloss__fwd_tile_)(size_t mr, size_t nr, size_t d,
+/* Forward tile of mt x nt (constants): adds to S the mr x nr partial scores
+   of rows X (stride ldx) and classes Wt (stride ldw) over d columns: whole
+   vectors, then the last d mod W lanes. */
+LINLOSS__TILE void LINLOSS__FN(linloss__fwd_tile_)(size_t mt, size_t nt, size_t mr, size_t nr, size_t d,
                                                    const LINLOSS__T *X, size_t ldx,
                                                    const LINLOSS__T *Wt, size_t ldw,
                                                    LINLOSS__T *S, size_t lds) {
-  LINLOSS__V acc[LINLOSS__MR][LINLOSS__NR];
-  const LINLOSS__T *x[LINLOSS__MR], *w[LINLOSS__NR];
+  LINLOSS__V acc[LINLOSS__ACC];
+  const LINLOSS__T *x[LINLOSS__ACC], *w[LINLOSS__ACC];
   size_t i, j, k;
   LINLOSS__UNROLL
-  for (i = 0; i < LINLOSS__MR; i++) {
+  for (i = 0; i < mt; i++) {
     x[i] = X + (i < mr ? i : mr - 1) * ldx;
     LINLOSS__UNROLL
-    for (j = 0; j < LINLOSS__NR; j++) acc[i][j] = linloss__vzero();
+    for (j = 0; j < nt; j++) acc[i * nt + j] = linloss__vzero();
   }
   LINLOSS__UNROLL
-  for (j = 0; j < LINLOSS__NR; j++) w[j] = Wt + (j < nr ? j : nr - 1) * ldw;
+  for (j = 0; j < nt; j++) w[j] = Wt + (j < nr ? j : nr - 1) * ldw;
   for (k = 0; k + LINLOSS__W <= d; k += LINLOSS__W)
-    LINLOSS__FN(linloss__fwd_step_)(x, w, k, LINLOSS__W, acc);
-  if (k < d) LINLOSS__FN(linloss__fwd_step_)(x, w, k, d - k, acc);
+    LINLOSS__FN(linloss__fwd_step_)(mt, nt, x, w, k, LINLOSS__W, acc);
+  if (k < d) LINLOSS__FN(linloss__fwd_step_)(mt, nt, x, w, k, d - k, acc);
   LINLOSS__UNROLL /* constant indices only: acc stays in registers */
-  for (i = 0; i < LINLOSS__MR; i++) {
+  for (i = 0; i < mt; i++) {
     LINLOSS__UNROLL
-    for (j = 0; j < LINLOSS__NR; j++)
-      if (i < mr && j < nr) S[i * lds + j] += linloss__vhsum(acc[i][j]);
+    for (j = 0; j < nt; j++)
+      if (i < mr && j < nr) S[i * lds + j] += linloss__vhsum(acc[i * nt + j]);
   }
+}
+
+/* The forward over tiles of mt x nt (constants), see linloss__forward_ */
+LINLOSS__TILE void LINLOSS__FN(linloss__fwd_tiles_)(size_t mt, size_t nt, int small, size_t kc,
+                                                    size_t r, size_t d, size_t c,
+                                                    const LINLOSS__T *X, size_t ldx,
+                                                    const LINLOSS__T *Wt, LINLOSS__T *S) {
+  size_t i, j, k0, i1, j1;
+  for (k0 = 0; k0 < d; k0 += kc)
+    for (i1 = 0; i1 < (small ? r : c); i1 += small ? mt : nt)
+      for (j1 = 0; j1 < (small ? c : r); j1 += small ? nt : mt) {
+        i = small ? i1 : j1;
+        j = small ? j1 : i1;
+        LINLOSS__FN(linloss__fwd_tile_)(mt, nt, r - i < mt ? r - i : mt, c - j < nt ? c - j : nt,
+                                        d - k0 < kc ? d - k0 : kc, X + i * ldx + k0, ldx,
+                                        Wt + j * d + k0, d, S + i * c + j, c);
+      }
 }
 
 /* S (r x c, contiguous) = X Wt^T + b. When W fits in the L2 cache, row
@@ -1244,74 +1287,98 @@ static inline void LINLOSS__FN(linloss__forward_)(size_t r, size_t d, size_t c,
                                                   const LINLOSS__T *Wt, const LINLOSS__T *b,
                                                   LINLOSS__T *S) {
   const int small = c * d * sizeof(LINLOSS__T) <= LINLOSS__L2_BYTES;
-  size_t i, j, k0, i1, j1, kc = small ? d : LINLOSS__KC_BYTES / sizeof(LINLOSS__T);
+  size_t i, j, kc = small ? d : LINLOSS__KC_BYTES / sizeof(LINLOSS__T);
   if (d < kc + kc / 2) kc = d;
   for (i = 0; i < r; i++)
     for (j = 0; j < c; j++) S[i * c + j] = b ? b[j] : 0;
-  for (k0 = 0; k0 < d; k0 += kc)
-    for (i1 = 0; i1 < (small ? r : c); i1 += small ? LINLOSS__MR : LINLOSS__NR)
-      for (j1 = 0; j1 < (small ? c : r); j1 += small ? LINLOSS__NR : LINLOSS__MR) {
-        i = small ? i1 : j1;
-        j = small ? j1 : i1;
-        LINLOSS__FN(linloss__fwd_tile_)(r - i < LINLOSS__MR ? r - i : LINLOSS__MR,
-                                        c - j < LINLOSS__NR ? c - j : LINLOSS__NR,
-                                        d - k0 < kc ? d - k0 : kc, X + i * ldx + k0, ldx,
-                                        Wt + j * d + k0, d, S + i * c + j, c);
-      }
+  if (c <= 2) /* binary: tiles of 2 classes, as many rows as registers allow */
+    LINLOSS__FN(linloss__fwd_tiles_)(LINLOSS__ACC / 2, 2, small, kc, r, d, c, X, ldx, Wt, S);
+  else
+    LINLOSS__FN(linloss__fwd_tiles_)(LINLOSS__MR, LINLOSS__NR, small, kc, r, d, c, X, ldx, Wt, S);
 }
 
-/* The row loop of a backward tile: acc += the rows act[0..r) of G (stride
-   c) times those of X, lanes[v] lanes in vector v; classes past nr repeat
-   the last one. With full (a constant after inlining: every vector whole)
-   the loop has no branches. */
-static inline void LINLOSS__FN(linloss__bwd_rows_)(int full, size_t nr, const size_t *lanes, size_t r,
-                                                   const size_t *act, const LINLOSS__T *G, size_t c,
-                                                   const LINLOSS__T *X, size_t ldx,
-                                                   LINLOSS__V acc[LINLOSS__NR][LINLOSS__KV]) {
-  LINLOSS__V xv[LINLOSS__KV];
-  size_t i, j, v, cls[LINLOSS__NR];
+/* The row loop of a backward tile of nt classes x kt vectors (constants
+   after inlining; acc[j kt + v]): acc += the rows act[0..r) of G (stride c)
+   times those of X, lanes[v] lanes in vector v; classes past nr repeat the
+   last one. With full (a constant: every vector whole) the loop has no
+   branches. The operands of the smaller side are loaded first. */
+LINLOSS__TILE void LINLOSS__FN(linloss__bwd_rows_)(size_t nt, size_t kt, int full, size_t nr,
+                                                   const size_t *lanes, size_t r, const size_t *act,
+                                                   const LINLOSS__T *G, size_t c, const LINLOSS__T *X,
+                                                   size_t ldx, LINLOSS__V *acc) {
+  LINLOSS__V keep[LINLOSS__ACC];
+  size_t i, j, v, cls[LINLOSS__ACC];
   LINLOSS__UNROLL
-  for (j = 0; j < LINLOSS__NR; j++) cls[j] = j < nr ? j : nr - 1;
+  for (j = 0; j < nt; j++) cls[j] = j < nr ? j : nr - 1;
   for (i = 0; i < r; i++) {
     const LINLOSS__T *x = X + act[i] * ldx, *g = G + act[i] * c;
-    LINLOSS__UNROLL
-    for (v = 0; v < LINLOSS__KV; v++)
-      xv[v] = full ? linloss__vload(x + v * LINLOSS__W) : linloss__vload_n(x + v * LINLOSS__W, lanes[v], 0);
-    LINLOSS__UNROLL
-    for (j = 0; j < LINLOSS__NR; j++) {
-      const LINLOSS__V gv = linloss__vset1(g[cls[j]]);
+    if (kt <= nt) {
       LINLOSS__UNROLL
-      for (v = 0; v < LINLOSS__KV; v++) acc[j][v] = linloss__vfma(gv, xv[v], acc[j][v]);
+      for (v = 0; v < kt; v++)
+        keep[v] = full ? linloss__vload(x + v * LINLOSS__W) : linloss__vload_n(x + v * LINLOSS__W, lanes[v], 0);
+      LINLOSS__UNROLL
+      for (j = 0; j < nt; j++) {
+        const LINLOSS__V gv = linloss__vset1(g[cls[j]]);
+        LINLOSS__UNROLL
+        for (v = 0; v < kt; v++) acc[j * kt + v] = linloss__vfma(gv, keep[v], acc[j * kt + v]);
+      }
+    } else {
+      LINLOSS__UNROLL
+      for (j = 0; j < nt; j++) keep[j] = linloss__vset1(g[cls[j]]);
+      LINLOSS__UNROLL
+      for (v = 0; v < kt; v++) {
+        const LINLOSS__V xv =
+            full ? linloss__vload(x + v * LINLOSS__W) : linloss__vload_n(x + v * LINLOSS__W, lanes[v], 0);
+        LINLOSS__UNROLL
+        for (j = 0; j < nt; j++) acc[j * kt + v] = linloss__vfma(keep[j], xv, acc[j * kt + v]);
+      }
     }
   }
 }
 
-/* Backward tile: the nr rows (classes) and len <= KV W columns of Gt at Gt
-   (stride d) += the rows act[0..r) of G (stride c) times those of X. */
-static inline void LINLOSS__FN(linloss__bwd_tile_)(size_t nr, size_t len, size_t r,
+/* Backward tile of nt x kt (constants): the nr rows (classes) and len <=
+   kt W columns of Gt at Gt (stride d) += the rows act[0..r) of G (stride c)
+   times those of X. */
+LINLOSS__TILE void LINLOSS__FN(linloss__bwd_tile_)(size_t nt, size_t kt, size_t nr, size_t len, size_t r,
                                                    const size_t *act, const LINLOSS__T *G,
                                                    size_t c, const LINLOSS__T *X, size_t ldx,
                                                    LINLOSS__T *Gt, size_t d) {
-  LINLOSS__V acc[LINLOSS__NR][LINLOSS__KV];
-  size_t lanes[LINLOSS__KV], j, v;
+  LINLOSS__V acc[LINLOSS__ACC];
+  size_t lanes[LINLOSS__ACC], j, v;
   LINLOSS__UNROLL
-  for (v = 0; v < LINLOSS__KV; v++) {
+  for (v = 0; v < kt; v++) {
     lanes[v] = len > v * LINLOSS__W ? len - v * LINLOSS__W : 0;
     if (lanes[v] > LINLOSS__W) lanes[v] = LINLOSS__W;
     LINLOSS__UNROLL
-    for (j = 0; j < LINLOSS__NR; j++)
-      acc[j][v] = j < nr ? linloss__vload_n(Gt + j * d + v * LINLOSS__W, lanes[v], 0) : linloss__vzero();
+    for (j = 0; j < nt; j++)
+      acc[j * kt + v] = j < nr ? linloss__vload_n(Gt + j * d + v * LINLOSS__W, lanes[v], 0) : linloss__vzero();
   }
-  if (len == LINLOSS__KV * LINLOSS__W)
-    LINLOSS__FN(linloss__bwd_rows_)(1, nr, lanes, r, act, G, c, X, ldx, acc);
+  if (len == kt * LINLOSS__W)
+    LINLOSS__FN(linloss__bwd_rows_)(nt, kt, 1, nr, lanes, r, act, G, c, X, ldx, acc);
   else
-    LINLOSS__FN(linloss__bwd_rows_)(0, nr, lanes, r, act, G, c, X, ldx, acc);
+    LINLOSS__FN(linloss__bwd_rows_)(nt, kt, 0, nr, lanes, r, act, G, c, X, ldx, acc);
   LINLOSS__UNROLL /* constant indices only: acc stays in registers */
-  for (j = 0; j < LINLOSS__NR; j++) {
+  for (j = 0; j < nt; j++) {
     LINLOSS__UNROLL
-    for (v = 0; v < LINLOSS__KV; v++)
-      if (j < nr && lanes[v]) linloss__vstore_n(Gt + j * d + v * LINLOSS__W, acc[j][v], lanes[v]);
+    for (v = 0; v < kt; v++)
+      if (j < nr && lanes[v]) linloss__vstore_n(Gt + j * d + v * LINLOSS__W, acc[j * kt + v], lanes[v]);
   }
+}
+
+/* The backward over tiles of nt x kt (constants), see linloss__backward_ */
+LINLOSS__TILE void LINLOSS__FN(linloss__bwd_tiles_)(size_t nt, size_t kt, int small, size_t r,
+                                                    const size_t *act, size_t d, size_t c,
+                                                    const LINLOSS__T *X, size_t ldx,
+                                                    const LINLOSS__T *G, LINLOSS__T *Gt) {
+  const size_t kw = kt * LINLOSS__W;
+  size_t j, k, a, b;
+  for (a = 0; a < (small ? d : c); a += small ? kw : nt)
+    for (b = 0; b < (small ? c : d); b += small ? nt : kw) {
+      k = small ? a : b;
+      j = small ? b : a;
+      LINLOSS__FN(linloss__bwd_tile_)(nt, kt, c - j < nt ? c - j : nt, d - k < kw ? d - k : kw, r, act,
+                                      G + j, c, X + k, ldx, Gt + j * d + k, d);
+    }
 }
 
 /* Gt (c x d) += G^T X over the rows act[0..r). Columns of D outer when W
@@ -1320,17 +1387,11 @@ static inline void LINLOSS__FN(linloss__bwd_tile_)(size_t nr, size_t len, size_t
 static inline void LINLOSS__FN(linloss__backward_)(size_t r, const size_t *act, size_t d, size_t c,
                                                    const LINLOSS__T *X, size_t ldx,
                                                    const LINLOSS__T *G, LINLOSS__T *Gt) {
-  const size_t kt = LINLOSS__KV * LINLOSS__W;
   const int small = c * d * sizeof(LINLOSS__T) <= LINLOSS__L2_BYTES;
-  size_t j, k, a, b;
-  for (a = 0; a < (small ? d : c); a += small ? kt : LINLOSS__NR)
-    for (b = 0; b < (small ? c : d); b += small ? LINLOSS__NR : kt) {
-      k = small ? a : b;
-      j = small ? b : a;
-      LINLOSS__FN(linloss__bwd_tile_)(c - j < LINLOSS__NR ? c - j : LINLOSS__NR,
-                                      d - k < kt ? d - k : kt, r, act, G + j, c, X + k, ldx,
-                                      Gt + j * d + k, d);
-    }
+  if (c <= 2)
+    LINLOSS__FN(linloss__bwd_tiles_)(2, LINLOSS__ACC / 2, small, r, act, d, c, X, ldx, G, Gt);
+  else
+    LINLOSS__FN(linloss__bwd_tiles_)(LINLOSS__NR, LINLOSS__KV, small, r, act, d, c, X, ldx, G, Gt);
 }
 
 /* ---- the linear part in "outer-product form", for LINLOSS_W_DC when W is
@@ -1342,7 +1403,7 @@ static inline void LINLOSS__FN(linloss__backward_)(size_t r, const size_t *act, 
    rows are B + kk ldb (trans = 0), or A(r, kk) = A[idx[kk] lda + r] and
    B + idx[kk] ldb (trans = 1: the active rows of a block). Rows past mr repeat
    the last one and are not stored; nl classes (lanes) in the tile. */
-static inline void LINLOSS__FN(linloss__op_rows_)(int trans, int full, size_t mr, const size_t *lanes,
+LINLOSS__TILE void LINLOSS__FN(linloss__op_rows_)(int trans, int full, size_t mr, const size_t *lanes,
                                                   size_t K, const size_t *idx, const LINLOSS__T *A,
                                                   size_t lda, const LINLOSS__T *B, size_t ldb,
                                                   LINLOSS__V acc[LINLOSS__OMR][LINLOSS__ONV]) {
@@ -1368,7 +1429,7 @@ static inline void LINLOSS__FN(linloss__op_rows_)(int trans, int full, size_t mr
   }
 }
 
-static inline void LINLOSS__FN(linloss__op_tile_)(int trans, size_t mr, size_t nl, size_t K,
+LINLOSS__TILE void LINLOSS__FN(linloss__op_tile_)(int trans, size_t mr, size_t nl, size_t K,
                                                   const size_t *idx, const LINLOSS__T *A, size_t lda,
                                                   const LINLOSS__T *B, size_t ldb, LINLOSS__T *Ct,
                                                   size_t ldc) {
