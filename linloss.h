@@ -84,9 +84,10 @@
    MEMORY
      No allocation proportional to N. A fused call works on blocks of rows:
      their scores (rows x C, at most LINLOSS_BLOCK_ROWS rows and
-     LINLOSS_BLOCK_ELEMS scores) and, for LINLOSS_W_DC with a small W (C x D
-     at most 256 KiB), class-major copies of W and dW (so at most 512 KiB
-     more; a larger W is used in place). That memory comes from a stack
+     LINLOSS_BLOCK_ELEMS scores) and, for a small W (C x D at most 256 KiB),
+     a cache-aligned class-major copy of W (for LINLOSS_W_CD only when N is
+     at least 16) and, for LINLOSS_W_DC, of dW: at most 512 KiB more, whatever
+     N; a larger W is used in place. That memory comes from a stack
      buffer of LINLOSS_STACK_SCRATCH bytes when it fits, else from one
      LINLOSS_MALLOC / LINLOSS_FREE per call (overridable macros). The
      score-level entry points allocate nothing.
@@ -590,22 +591,38 @@ static const double linloss__inv_factorial[14] = {
 #else
 #define LINLOSS__TILE static inline
 #endif
-#ifndef LINLOSS__MR /* as many accumulators as the registers allow */
+/* Tile shapes: forward MR rows x NR classes, backward BNR classes x KV
+   vectors, outer-product form OMR rows x ONV vectors; at most ACC
+   accumulators each, as many as the vector registers allow. */
 #if LINLOSS_BACKEND == LINLOSS_BACKEND_AVX512 || LINLOSS_BACKEND == LINLOSS_BACKEND_NEON
-#define LINLOSS__MR 4 /* 32 vector registers */
-#define LINLOSS__NR 5
-#define LINLOSS__KV 4
-#define LINLOSS__OMR 6
-#define LINLOSS__ONV 4
-#define LINLOSS__ACC 20 /* accumulators in a tile */
+#define LINLOSS__REGS32 1
 #else
-#define LINLOSS__MR 2 /* 16 */
-#define LINLOSS__NR 5
-#define LINLOSS__KV 2
-#define LINLOSS__OMR 6
-#define LINLOSS__ONV 2
-#define LINLOSS__ACC 12
+#define LINLOSS__REGS32 0
 #endif
+#ifndef LINLOSS__MR
+#define LINLOSS__MR (LINLOSS__REGS32 ? 4 : 2)
+#endif
+#ifndef LINLOSS__NR
+#define LINLOSS__NR 5
+#endif
+#ifndef LINLOSS__BNR
+#define LINLOSS__BNR 5
+#endif
+#ifndef LINLOSS__KV
+#define LINLOSS__KV (LINLOSS__REGS32 ? 4 : 2)
+#endif
+#ifndef LINLOSS__OMR
+#define LINLOSS__OMR 6
+#endif
+#ifndef LINLOSS__ONV
+#define LINLOSS__ONV (LINLOSS__REGS32 ? 4 : 2)
+#endif
+#ifndef LINLOSS__ACC
+#define LINLOSS__ACC (LINLOSS__REGS32 ? 24 : 12)
+#endif
+#define LINLOSS__ALIGN (64 / sizeof(LINLOSS__T)) /* elements in 64 bytes */
+#ifndef LINLOSS__COPY_ROWS /* W_CD is copied aligned for at least this many rows */
+#define LINLOSS__COPY_ROWS 16
 #endif
 #ifndef LINLOSS__OKC /* panels of D in the outer-product form */
 #define LINLOSS__OKC 256
@@ -716,9 +733,9 @@ static inline size_t linloss__active(const linloss_options *o, const int32_t *y,
 }
 
 /* What the data term and the gradient of sample i are multiplied by. */
-/* LINLOSS_W_DC: class-major copies of W (and dW) when they are small (the
-   dot form then runs on them), else the outer-product form on W itself. */
-static inline int linloss__copy_dc(size_t d, size_t c, size_t size) {
+/* A small W (the L2 cache holds it) is copied class-major for the dot form;
+   a large W_DC is used in place by the outer-product form. */
+static inline int linloss__small_w(size_t d, size_t c, size_t size) {
   return c * d <= LINLOSS__L2_BYTES / size;
 }
 
@@ -739,15 +756,22 @@ static inline double linloss__scale(const linloss_options *o, double total) {
 #define linloss__vkeep LINLOSS__FN(linloss__vkeep_)
 
 /* The kernels and the entry points, once per element type. */
-#if defined(__cplusplus) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 13 && \
-    LINLOSS_BACKEND == LINLOSS_BACKEND_AVX512
-/* g++ 12 warns of the deliberately uninitialized _mm512_undefined_*() inside
-   its own AVX-512 intrinsics once they are inlined into C++ code (GCC bug
-   105593). Only for the kernels: popped below. */
-#define LINLOSS__GXX_PR105593
+#if defined(__GNUC__) && !defined(__clang__)
+/* gcc's warnings from the kernels inlined into the caller, only for the
+   kernels (popped below):
+   -Warray-bounds: with the caller's arrays of constant size in view, gcc
+     takes the whole-vector path of a partial load or store of k < W lanes
+     for possible (it cannot follow that k is at most what is left of a row);
+   -Wuninitialized, -Wmaybe-uninitialized, g++ 12 and AVX-512: the
+     deliberately uninitialized _mm512_undefined_*() inside gcc's own
+     intrinsics (GCC bug 105593). */
+#define LINLOSS__GCC_DIAG
 #pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Warray-bounds"
+#if defined(__cplusplus) && __GNUC__ < 13 && LINLOSS_BACKEND == LINLOSS_BACKEND_AVX512
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #endif
 #define LINLOSS__TEMPLATE
 #define LINLOSS__TS f32
@@ -757,9 +781,9 @@ static inline double linloss__scale(const linloss_options *o, double total) {
 #include LINLOSS_HEADER_FILE
 #undef LINLOSS__TS
 #undef LINLOSS__TEMPLATE
-#ifdef LINLOSS__GXX_PR105593
+#ifdef LINLOSS__GCC_DIAG
 #pragma GCC diagnostic pop
-#undef LINLOSS__GXX_PR105593
+#undef LINLOSS__GCC_DIAG
 #endif
 
 #ifdef __cplusplus
@@ -1265,7 +1289,7 @@ LINLOSS__TILE void LINLOSS__FN(linloss__fwd_tile_)(size_t mt, size_t nt, size_t 
 LINLOSS__TILE void LINLOSS__FN(linloss__fwd_tiles_)(size_t mt, size_t nt, int small, size_t kc,
                                                     size_t r, size_t d, size_t c,
                                                     const LINLOSS__T *X, size_t ldx,
-                                                    const LINLOSS__T *Wt, LINLOSS__T *S) {
+                                                    const LINLOSS__T *Wt, size_t ldw, LINLOSS__T *S) {
   size_t i, j, k0, i1, j1;
   for (k0 = 0; k0 < d; k0 += kc)
     for (i1 = 0; i1 < (small ? r : c); i1 += small ? mt : nt)
@@ -1274,7 +1298,7 @@ LINLOSS__TILE void LINLOSS__FN(linloss__fwd_tiles_)(size_t mt, size_t nt, int sm
         j = small ? j1 : i1;
         LINLOSS__FN(linloss__fwd_tile_)(mt, nt, r - i < mt ? r - i : mt, c - j < nt ? c - j : nt,
                                         d - k0 < kc ? d - k0 : kc, X + i * ldx + k0, ldx,
-                                        Wt + j * d + k0, d, S + i * c + j, c);
+                                        Wt + j * ldw + k0, ldw, S + i * c + j, c);
       }
 }
 
@@ -1284,17 +1308,17 @@ LINLOSS__TILE void LINLOSS__FN(linloss__fwd_tiles_)(size_t mt, size_t nt, int sm
    the block, which stay in L2. */
 static inline void LINLOSS__FN(linloss__forward_)(size_t r, size_t d, size_t c,
                                                   const LINLOSS__T *X, size_t ldx,
-                                                  const LINLOSS__T *Wt, const LINLOSS__T *b,
-                                                  LINLOSS__T *S) {
+                                                  const LINLOSS__T *Wt, size_t ldw,
+                                                  const LINLOSS__T *b, LINLOSS__T *S) {
   const int small = c * d * sizeof(LINLOSS__T) <= LINLOSS__L2_BYTES;
   size_t i, j, kc = small ? d : LINLOSS__KC_BYTES / sizeof(LINLOSS__T);
   if (d < kc + kc / 2) kc = d;
   for (i = 0; i < r; i++)
     for (j = 0; j < c; j++) S[i * c + j] = b ? b[j] : 0;
   if (c <= 2) /* binary: tiles of 2 classes, as many rows as registers allow */
-    LINLOSS__FN(linloss__fwd_tiles_)(LINLOSS__ACC / 2, 2, small, kc, r, d, c, X, ldx, Wt, S);
+    LINLOSS__FN(linloss__fwd_tiles_)(LINLOSS__ACC / 2, 2, small, kc, r, d, c, X, ldx, Wt, ldw, S);
   else
-    LINLOSS__FN(linloss__fwd_tiles_)(LINLOSS__MR, LINLOSS__NR, small, kc, r, d, c, X, ldx, Wt, S);
+    LINLOSS__FN(linloss__fwd_tiles_)(LINLOSS__MR, LINLOSS__NR, small, kc, r, d, c, X, ldx, Wt, ldw, S);
 }
 
 /* The row loop of a backward tile of nt classes x kt vectors (constants
@@ -1391,7 +1415,7 @@ static inline void LINLOSS__FN(linloss__backward_)(size_t r, const size_t *act, 
   if (c <= 2)
     LINLOSS__FN(linloss__bwd_tiles_)(2, LINLOSS__ACC / 2, small, r, act, d, c, X, ldx, G, Gt);
   else
-    LINLOSS__FN(linloss__bwd_tiles_)(LINLOSS__NR, LINLOSS__KV, small, r, act, d, c, X, ldx, G, Gt);
+    LINLOSS__FN(linloss__bwd_tiles_)(LINLOSS__BNR, LINLOSS__KV, small, r, act, d, c, X, ldx, G, Gt);
 }
 
 /* ---- the linear part in "outer-product form", for LINLOSS_W_DC when W is
@@ -1489,15 +1513,29 @@ static inline void LINLOSS__FN(linloss__backward_dc_)(size_t r, const size_t *ac
                                      dW + k * c + j, c);
 }
 
-/* B (cols x rows) = A^T, or B += A^T; A is rows x cols */
+/* B (cols x rows, stride ldb) = A^T, or B += A^T; A is rows x cols */
 static inline void LINLOSS__FN(linloss__transpose_)(size_t rows, size_t cols, const LINLOSS__T *A,
-                                                    LINLOSS__T *B, int add) {
+                                                    LINLOSS__T *B, size_t ldb, int add) {
   size_t i, j, i0, j0;
   for (i0 = 0; i0 < rows; i0 += 16)
     for (j0 = 0; j0 < cols; j0 += 16)
       for (i = i0; i < rows && i < i0 + 16; i++)
         for (j = j0; j < cols && j < j0 + 16; j++)
-          B[j * rows + i] = add ? B[j * rows + i] + A[i * cols + j] : A[i * cols + j];
+          B[j * ldb + i] = add ? B[j * ldb + i] + A[i * cols + j] : A[i * cols + j];
+}
+
+/* The class-major copy of a small W that the dot form runs on: rows of
+   stride ldw (a multiple of 64 bytes) from a 64-byte boundary, so that its
+   loads never straddle cache lines; W_DC transposed, W_CD copied. Returns
+   the copy, at most c ldw + LINLOSS__ALIGN elements from p. */
+static inline LINLOSS__T *LINLOSS__FN(linloss__wcopy_)(int dc, size_t d, size_t c, const LINLOSS__T *W,
+                                                       LINLOSS__T *p, size_t ldw) {
+  LINLOSS__T *wt = p + (LINLOSS__ALIGN - (size_t)((uintptr_t)p / sizeof(LINLOSS__T) % LINLOSS__ALIGN)) % LINLOSS__ALIGN;
+  size_t j;
+  if (dc) LINLOSS__FN(linloss__transpose_)(d, c, W, wt, ldw, 0);
+  else
+    for (j = 0; j < c; j++) memcpy(wt + j * ldw, W + j * d, d * sizeof(LINLOSS__T));
+  return wt;
 }
 
 /* Working memory of a fused call: a block of rows x c scores, then `extra`
@@ -1535,9 +1573,9 @@ static inline linloss_status LINLOSS__FN(linloss__fused_)(
   const LINLOSS__T *Wt = W;
   const linloss_options o = linloss__opts(opt);
   const int grad = dW || db, dc = o.w_layout == LINLOSS_W_DC;
-  int direct;
+  int small, direct, copy;
   double total, scale, data = 0, regl;
-  size_t i0, i, rows;
+  size_t i0, i, rows, ldw;
   linloss_status st;
   if (!W || (n && (!X || !y))) return LINLOSS_ERR_NULL;
   if (c < 2 || d == 0 || ldx < d || !linloss__size_ok(n, ldx, sizeof(LINLOSS__T)) ||
@@ -1545,25 +1583,27 @@ static inline linloss_status LINLOSS__FN(linloss__fused_)(
     return LINLOSS_ERR_SHAPE;
   if ((st = linloss__check_params(&o, n, c)) != LINLOSS_OK) return st;
   if ((st = linloss__check_labels(&o, n, y, c, &total)) != LINLOSS_OK) return st;
-  direct = dc && !linloss__copy_dc(d, c, sizeof(LINLOSS__T));
-  S = LINLOSS__FN(linloss__work_)(n, d, c, dc && !direct && n ? (dW ? 2 : 1) * c * d : 0, stack,
-                                  sizeof stack / sizeof *stack, &rows);
+  small = linloss__small_w(d, c, sizeof(LINLOSS__T));
+  direct = dc && !small;
+  /* copies of a small W: always for W_DC, for W_CD when there are rows enough */
+  copy = n && small && (dc || n >= LINLOSS__COPY_ROWS);
+  ldw = copy ? (d + LINLOSS__ALIGN - 1) / LINLOSS__ALIGN * LINLOSS__ALIGN : d;
+  S = LINLOSS__FN(linloss__work_)(n, d, c, copy ? c * ldw + LINLOSS__ALIGN + (dc && dW ? c * d : 0) : 0,
+                                  stack, sizeof stack / sizeof *stack, &rows);
   if (!S) return LINLOSS_ERR_NOMEM;
   scale = linloss__scale(&o, total);
   regl = LINLOSS__FN(linloss__reg_)(d * c, W, o.reg, loss != NULL, dW);
   if (db) memset(db, 0, c * sizeof(LINLOSS__T));
   Gt = dW;
-  if (dc && !direct && n) { /* class-major copies: Wt = W^T, Gt accumulates dW^T */
-    LINLOSS__T *wt = S + rows * c;
-    LINLOSS__FN(linloss__transpose_)(d, c, W, wt, 0);
-    Wt = wt;
-    if (dW) memset(Gt = wt + c * d, 0, c * d * sizeof(LINLOSS__T));
+  if (copy) { /* Wt = the class-major W; for W_DC, Gt accumulates dW^T */
+    Wt = LINLOSS__FN(linloss__wcopy_)(dc, d, c, W, S + rows * c, ldw);
+    if (dc && dW) memset(Gt = (LINLOSS__T *)Wt + c * ldw, 0, c * d * sizeof(LINLOSS__T));
   }
   for (i0 = 0; i0 < n; i0 += rows) {
     size_t r = n - i0 < rows ? n - i0 : rows;
     const LINLOSS__T *Xb = X + i0 * ldx;
     if (direct) LINLOSS__FN(linloss__forward_dc_)(r, d, c, Xb, ldx, W, b, S);
-    else LINLOSS__FN(linloss__forward_)(r, d, c, Xb, ldx, Wt, b, S);
+    else LINLOSS__FN(linloss__forward_)(r, d, c, Xb, ldx, Wt, ldw, b, S);
     data += LINLOSS__FN(linloss__rows_)(kind, i0, r, c, S, c, y, &o, scale, grad ? S : NULL, c);
     if (dW && direct)
       LINLOSS__FN(linloss__backward_dc_)(linloss__active(&o, y, i0, r, act), act, d, c, Xb, ldx, S, dW);
@@ -1571,7 +1611,7 @@ static inline linloss_status LINLOSS__FN(linloss__fused_)(
       LINLOSS__FN(linloss__backward_)(linloss__active(&o, y, i0, r, act), act, d, c, Xb, ldx, S, Gt);
     for (i = 0; db && i < r; i++) LINLOSS__FN(linloss__axpy_)(c, 1, S + i * c, db);
   }
-  if (dc && !direct && n && dW) LINLOSS__FN(linloss__transpose_)(c, d, Gt, dW, 1);
+  if (dc && copy && dW) LINLOSS__FN(linloss__transpose_)(c, d, Gt, dW, c, 1);
   if (S != stack) LINLOSS_FREE(S);
   if (loss) *loss = (LINLOSS__T)(data * scale + regl);
   return LINLOSS_OK;
@@ -1679,7 +1719,7 @@ static inline linloss_status LINLOSS__FN(linloss_logistic_)(size_t n, size_t d,
   for (i0 = 0; i0 < n; i0 += LINLOSS_BLOCK_ROWS) {
     size_t r = n - i0 < LINLOSS_BLOCK_ROWS ? n - i0 : LINLOSS_BLOCK_ROWS;
     const LINLOSS__T *Xb = X + i0 * ldx;
-    LINLOSS__FN(linloss__forward_)(r, d, 1, Xb, ldx, w, b, s);
+    LINLOSS__FN(linloss__forward_)(r, d, 1, Xb, ldx, w, d, b, s);
     data += LINLOSS__FN(linloss__logistic_rows_)(i0, r, s, y, &o, scale, s);
     if (dw) LINLOSS__FN(linloss__backward_)(linloss__active(&o, y, i0, r, act), act, d, 1, Xb, ldx, s, dw);
     for (i = 0; i < r; i++) dbacc += (double)s[i];
@@ -1698,8 +1738,8 @@ static inline linloss_status LINLOSS__FN(linloss_predict_)(size_t n, size_t d, s
   LINLOSS__T stack[LINLOSS_STACK_SCRATCH / sizeof(LINLOSS__T)], *S;
   const LINLOSS__T *Wt = W;
   const linloss_options o = linloss__opts(opt);
-  size_t i0, i, rows;
-  int copy;
+  size_t i0, i, rows, ldw;
+  int dc, copy;
   linloss_status st;
   if (!W || (n && !X)) return LINLOSS_ERR_NULL;
   if (c < 2 || d == 0 || ldx < d || !linloss__size_ok(n, ldx, sizeof(LINLOSS__T)) ||
@@ -1707,17 +1747,17 @@ static inline linloss_status LINLOSS__FN(linloss_predict_)(size_t n, size_t d, s
     return LINLOSS_ERR_SHAPE;
   if ((st = linloss__check_params(&o, n, c)) != LINLOSS_OK) return st;
   if (!pred || n == 0) return LINLOSS_OK;
-  copy = o.w_layout == LINLOSS_W_DC && linloss__copy_dc(d, c, sizeof(LINLOSS__T));
-  S = LINLOSS__FN(linloss__work_)(n, d, c, copy ? c * d : 0, stack, sizeof stack / sizeof *stack, &rows);
+  dc = o.w_layout == LINLOSS_W_DC;
+  copy = linloss__small_w(d, c, sizeof(LINLOSS__T)) && (dc || n >= LINLOSS__COPY_ROWS);
+  ldw = copy ? (d + LINLOSS__ALIGN - 1) / LINLOSS__ALIGN * LINLOSS__ALIGN : d;
+  S = LINLOSS__FN(linloss__work_)(n, d, c, copy ? c * ldw + LINLOSS__ALIGN : 0, stack,
+                                  sizeof stack / sizeof *stack, &rows);
   if (!S) return LINLOSS_ERR_NOMEM;
-  if (copy) {
-    LINLOSS__FN(linloss__transpose_)(d, c, W, S + rows * c, 0);
-    Wt = S + rows * c;
-  }
+  if (copy) Wt = LINLOSS__FN(linloss__wcopy_)(dc, d, c, W, S + rows * c, ldw);
   for (i0 = 0; i0 < n; i0 += rows) {
     size_t r = n - i0 < rows ? n - i0 : rows;
-    if (o.w_layout == LINLOSS_W_DC && !copy) LINLOSS__FN(linloss__forward_dc_)(r, d, c, X + i0 * ldx, ldx, W, b, S);
-    else LINLOSS__FN(linloss__forward_)(r, d, c, X + i0 * ldx, ldx, Wt, b, S);
+    if (dc && !copy) LINLOSS__FN(linloss__forward_dc_)(r, d, c, X + i0 * ldx, ldx, W, b, S);
+    else LINLOSS__FN(linloss__forward_)(r, d, c, X + i0 * ldx, ldx, Wt, ldw, b, S);
     for (i = 0; i < r; i++) pred[i0 + i] = (int32_t)LINLOSS__FN(linloss__argmax_)(S + i * c, c, c);
   }
   if (S != stack) LINLOSS_FREE(S);
