@@ -32,12 +32,18 @@ void ds_free(ds_set *s) {
   memset(s, 0, sizeof *s);
 }
 
-/* The message of zlib's last error on f, or the system's for errno. */
-static const char *gz_message(gzFile f) {
+/* The message of zlib's last error on f, or the system's for errno. zlib
+   puts the path in front of its messages ("path: unexpected end of file");
+   the callers name the file themselves, so that prefix is dropped. */
+static const char *gz_message(gzFile f, const char *path) {
   int errnum = Z_OK;
   const char *msg = gzerror(f, &errnum);
+  size_t plen = strlen(path);
   if (errnum == Z_ERRNO) return strerror(errno);
-  return (msg && *msg) ? msg : "read error";
+  if (!msg || !*msg) return "read error";
+  if (!strncmp(msg, path, plen) && msg[plen] == ':' && msg[plen + 1] == ' ')
+    msg += plen + 2;
+  return msg;
 }
 
 /* Reads up to len bytes. Returns the count read (short at the end of the
@@ -53,7 +59,7 @@ static size_t gz_read_upto(gzFile f, void *buf, size_t len, const char *path,
     if (want > (size_t)1 << 30) want = (size_t)1 << 30;
     r = gzread(f, p + got, (unsigned)want);
     if (r < 0) {
-      fail(err, errlen, "%s: %s", path, gz_message(f));
+      fail(err, errlen, "%s: %s", path, gz_message(f, path));
       return (size_t)-1;
     }
     if (r == 0) break;
@@ -65,7 +71,7 @@ static size_t gz_read_upto(gzFile f, void *buf, size_t len, const char *path,
     (void)gzerror(f, &errnum);
     if (errnum != Z_OK && errnum != Z_STREAM_END) {
       fail(err, errlen, "%s: %s (the compressed file is cut short or corrupt)",
-           path, gz_message(f));
+           path, gz_message(f, path));
       return (size_t)-1;
     }
   }
@@ -368,7 +374,7 @@ int ds_load_digits_csv(const char *path, ds_set *out, char *err, size_t errlen) 
       (void)gzerror(f, &errnum);
       if (errnum != Z_OK && errnum != Z_STREAM_END) {
         fail(err, errlen, "%s: %s (the compressed file is cut short or corrupt)",
-             path, gz_message(f));
+             path, gz_message(f, path));
         goto done;
       }
       break; /* end of file */

@@ -3,8 +3,16 @@
    (missing, wrong magic, wrong dimensions, truncated, count mismatch, label
    out of range, ...) are rejected with a message that says why.
 
-   usage: test_dataset [DIR]   (scratch files go to DIR, default ".", and are
-   removed at the end). Exit status 0 when every case passes. */
+   With a second argument, the path of examples/train, it also runs train on
+   small MNIST-format directories, one good and several corrupt: train must
+   train on the good one and reject each corrupt one with a "train: ..."
+   message naming the problem on stderr and a non-zero exit.
+
+   usage: test_dataset [DIR [TRAIN]]   (scratch files go to DIR, default ".",
+   and are removed at the end). Exit status 0 when every case passes. */
+#if defined(__unix__) || defined(__APPLE__)
+#include <sys/wait.h> /* WIFEXITED: tell an exit status from a crash */
+#endif
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -356,11 +364,153 @@ static void subset_tests(void) {
   ds_free(&dst);
 }
 
+/* ------------------------------------------------- train on bad data */
+
+static const char *const MNIST_NAMES[4] = {
+    "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+    "t10k-labels-idx1-ubyte"};
+
+/* Writes a good MNIST-format directory into dir: 7 training and 2 test
+   images of 3 x 4 pixels, labels i % 10, all four files plain, no .gz
+   variant left over to be picked instead. */
+static void write_mnist_dir(void) {
+  char gzname[64];
+  for (int k = 0; k < 4; k++) {
+    snprintf(gzname, sizeof gzname, "%s.gz", MNIST_NAMES[k]);
+    remove(path_of(gzname));
+  }
+  write_images(MNIST_NAMES[0], 0x803, 7, 3, 4, 7 * 12, 0);
+  write_labels(MNIST_NAMES[1], 0x801, 7, 7, -1, 0);
+  write_images(MNIST_NAMES[2], 0x803, 2, 3, 4, 2 * 12, 0);
+  write_labels(MNIST_NAMES[3], 0x801, 2, 2, -1, 0);
+}
+
+/* The whole of dir/name (at most size - 1 bytes), "" if unreadable. */
+static void slurp(const char *name, char *buf, size_t size) {
+  FILE *f = fopen(path_of(name), "rb");
+  size_t n = 0;
+  if (f) {
+    n = fread(buf, 1, size - 1, f);
+    fclose(f);
+  }
+  buf[n] = '\0';
+}
+
+/* Runs `train --data data_dir --epochs 1 extra`, its output in dir. Returns
+   its exit status: 0..255, or -1 when it did not exit normally (a crash).
+   The output files are named in *out and *err. */
+static int run_train(const char *train, const char *data_dir, const char *extra,
+                     char *out, size_t outlen, char *err, size_t errlen) {
+  char cmd[2048];
+  const char *o = path_of("train-out.txt"), *e = path_of("train-err.txt");
+  int rc;
+  remember(o);
+  remember(e);
+  snprintf(cmd, sizeof cmd, "\"%s\" --data \"%s\" --epochs 1 %s > \"%s\" 2> \"%s\"",
+           train, data_dir, extra, o, e);
+  fflush(stdout);
+  rc = system(cmd);
+  slurp("train-out.txt", out, outlen);
+  slurp("train-err.txt", err, errlen);
+#ifdef WIFEXITED
+  if (rc == -1 || !WIFEXITED(rc)) return -1;
+  return WEXITSTATUS(rc);
+#else
+  return rc;
+#endif
+}
+
+/* train on data_dir must exit with status 1 and say `want` on stderr. */
+static void train_rejects(const char *train, const char *what, const char *data_dir,
+                          const char *extra, const char *want) {
+  char out[4096], err[4096], *nl;
+  int rc = run_train(train, data_dir, extra, out, sizeof out, err, sizeof err);
+  if ((nl = strchr(err, '\n')) != NULL) *nl = '\0';
+  check(rc == 1 && !strncmp(err, "train: ", 7) && strstr(err, want) != NULL &&
+            strstr(out, "test_accuracy=") == NULL,
+        "train rejects %s: exit %d, \"%s\" (expected exit 1 and a message with "
+        "\"%s\")", what, rc, err, want);
+}
+
+static void train_tests(const char *train) {
+  char out[4096], err[4096];
+  int rc;
+
+  write_mnist_dir();
+  rc = run_train(train, dir, "", out, sizeof out, err, sizeof err);
+  check(rc == 0 && strstr(out, "\ntest_accuracy=") != NULL,
+        "train trains on a small good MNIST directory: exit %d%s%s", rc,
+        *err ? ", stderr: " : "", err);
+
+  remove(path_of(MNIST_NAMES[1]));
+  train_rejects(train, "a directory without train-labels", dir, "", "cannot open");
+  train_rejects(train, "a missing directory", path_of("no-such-directory"), "",
+                "cannot open");
+
+  write_mnist_dir();
+  write_images(MNIST_NAMES[0], 0x801, 7, 3, 4, 7 * 12, 0);
+  train_rejects(train, "training images with the label magic", dir, "", "wrong magic");
+  write_mnist_dir();
+  write_labels(MNIST_NAMES[3], 0x803, 2, 2, -1, 1);
+  train_rejects(train, "test labels with the image magic (gzip)", dir, "",
+                "wrong magic");
+
+  write_mnist_dir();
+  write_images(MNIST_NAMES[0], 0x803, 7, 0, 4, 0, 0);
+  train_rejects(train, "training images of 0 rows", dir, "", "wrong dimensions");
+  write_mnist_dir();
+  write_images(MNIST_NAMES[2], 0x803, 2, 4, 3, 2 * 12, 0);
+  train_rejects(train, "test images of 4x3 beside training images of 3x4", dir, "",
+                "wrong dimensions");
+  write_mnist_dir();
+  write_images(MNIST_NAMES[0], 0x803, 7, 3, 3, 7 * 12, 0);
+  train_rejects(train, "a header announcing fewer pixels than the file holds", dir, "",
+                "more data");
+
+  write_mnist_dir();
+  write_images(MNIST_NAMES[0], 0x803, 7, 3, 4, 7 * 12 - 5, 0);
+  train_rejects(train, "truncated training images", dir, "", "truncated");
+  write_mnist_dir();
+  write_labels(MNIST_NAMES[1], 0x801, 7, 4, -1, 0);
+  train_rejects(train, "truncated training labels", dir, "", "truncated");
+  write_mnist_dir();
+  write_file(MNIST_NAMES[2], "\0\0\x08\x03\0\0\0\x02", 8, 0);
+  train_rejects(train, "test images cut inside the header", dir, "", "truncated");
+  {
+    size_t len;
+    unsigned char *z;
+    write_mnist_dir();
+    write_images(MNIST_NAMES[2], 0x803, 200, 28, 28, 200 * 784, 1);
+    z = read_file(MNIST_NAMES[2], &len);
+    write_file(MNIST_NAMES[2], z, len / 2, 0);
+    free(z);
+    write_labels(MNIST_NAMES[3], 0x801, 200, 200, -1, 0);
+    train_rejects(train, "test images whose gzip stream is cut short", dir, "",
+                  "cut short or corrupt");
+  }
+
+  write_mnist_dir();
+  write_labels(MNIST_NAMES[1], 0x801, 6, 6, -1, 0);
+  train_rejects(train, "6 training labels for 7 images", dir, "", "count mismatch");
+  write_mnist_dir();
+  write_labels(MNIST_NAMES[3], 0x801, 3, 3, -1, 1);
+  train_rejects(train, "3 test labels for 2 images (gzip)", dir, "", "count mismatch");
+
+  write_mnist_dir();
+  write_labels(MNIST_NAMES[3], 0x801, 2, 2, 1, 0);
+  train_rejects(train, "a test label 10 with 10 classes", dir, "",
+                "not below the class count");
+  write_mnist_dir();
+  train_rejects(train, "training labels up to 6 with --classes 5", dir, "--classes 5",
+                "not below the class count");
+}
+
 int main(int argc, char **argv) {
   if (argc > 1) dir = argv[1];
   idx_tests();
   csv_tests();
   subset_tests();
+  if (argc > 2) train_tests(argv[2]);
   for (int i = 0; i < nmade; i++) remove(made[i]);
   printf("%d passed, %d failed\n", passed, failed);
   return failed ? 1 : 0;
