@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: every backend this machine builds natively, then NEON
-# and SIMDe under qemu-aarch64 and scalar and SIMDe on big-endian s390x.
+# and SIMDe under qemu-aarch64 and scalar and SIMDe on big-endian s390x, then
+# the consumer projects (tests/consumers/run.sh).
 # Installs what a fresh Debian machine lacks. Ends with the line "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
@@ -27,6 +28,22 @@ run native-gcc -Dbuildtype=release
 CC=clang run native-clang -Dbuildtype=release -Dexamples=disabled
 run aarch64 --cross-file cross/aarch64-linux-gnu.txt -Dexamples=disabled
 run s390x --cross-file cross/s390x-linux-gnu.txt -Dexamples=disabled
+# script NAME PATH: a test script that ends with "N passed, N failed"
+script() {
+  local name=$1 log="$out/$1.log"; shift
+  echo "=== $name"
+  bash "$@" > "$log" 2>&1
+  grep -E "^not ok" "$log" | head -20
+  local last p f
+  last=$(grep -E "^[0-9]+ passed, [0-9]+ failed$" "$log" | tail -1)
+  if [ -z "$last" ]; then
+    tail -20 "$log"; echo "not ok - $name: no summary line"; failed=$((failed + 1)); return
+  fi
+  echo "$last"
+  p=${last%% passed*}; f=${last#*, }; f=${f%% failed*}
+  passed=$((passed + p)); failed=$((failed + f))
+}
+script consumers tests/consumers/run.sh
 echo "$skipped skipped (instructions this CPU lacks)"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
