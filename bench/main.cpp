@@ -1,0 +1,582 @@
+// main.cpp - the linloss.h benchmark suite (Google Benchmark).
+//
+// Every backend of linloss.h this build has (one object each, see
+// backend.c), the naive loops and the OpenBLAS two-pass baseline, side by
+// side in one binary, on the shapes of issue 4:
+//
+//   <loss>/<impl>/N:<n>/D:<d>/C:<c>[/W:CD][/f64]   fused loss + dW + db, lambda = 1e-3
+//   <loss>_scores/<impl>/N:<n>/C:<c>               loss layer: loss + dS from scores
+//
+// loss: svm | softmax; impl: scalar simde avx2 avx512 neon (linloss.h
+// backends), naive (the "with loops" seed version), openblas (sgemm + loss
+// pass + sgemm; twopass is its loss pass alone, at score level).
+//
+// Counters:
+//   flops        4 N D C per call, as a rate (G/s on the console)
+//   peak_frac    that rate over the FMA peak this program measured at
+//                start-up for the ISA the implementation is compiled for
+//                (the context lists the peaks and the mapping)
+//   max_rel_err  max over loss, dW, db (dS) of |out - ref|_inf / |ref|_inf,
+//                ref computed once per shape in float64 by plain loops
+//   ns_per_elem  score level: CPU ns per score (N C per call)
+//
+// Own flags (before Google Benchmark's):
+//   --linloss_reps=K   repetitions of the key shapes for the vector backends
+//                      and the BLAS baseline (default 3; the aggregates,
+//                      median included, are what is displayed; the others
+//                      run once)
+// --benchmark_min_time defaults to 0.1 here (not 0.5) unless given.
+#include <benchmark/benchmark.h>
+
+#include <time.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <random>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "bench.h"
+
+namespace {
+
+// ------------------------------------------------------------ the shapes
+
+struct Shape {
+  size_t n, d, c;
+  bool operator<(const Shape &o) const { return std::tie(n, d, c) < std::tie(o.n, o.d, o.c); }
+};
+
+// The issue's table (one core, f32, loss + dW + db).
+const Shape kKeyShapes[] = {{500, 3073, 10}, {256, 785, 10},  {4096, 3073, 10},
+                            {256, 2048, 1000}, {64, 65, 10},  {2048, 512, 2}};
+// f64 on a few of them.
+const Shape kF64Shapes[] = {{500, 3073, 10}, {256, 2048, 1000}, {64, 65, 10}};
+// Sweeps: C at N = 256, D = 1024; D at N = 256, C = 10.
+const size_t kSweepC[] = {2, 4, 10, 32, 100, 300, 1000};
+const size_t kSweepD[] = {64, 128, 256, 512, 1024, 2048, 4096};
+// Score level: N C about 2M scores (8 MB of f32 in, 8 MB out).
+const Shape kScoreShapes[] = {{262144, 0, 10}, {16384, 0, 100}, {2048, 0, 1000}, {64, 0, 32000}};
+
+const double kReg = 1e-3;
+// A max_rel_err above these labels the result WRONG (the speed is still
+// reported): float rounding gives ~1e-6 here, double ~1e-15.
+const double kTolF32 = 1e-4, kTolF64 = 1e-10;
+
+// ----------------------------------------------------------------- clocks
+
+// The CPU time of this thread: what Google Benchmark's rates use by default,
+// so peak_frac and ns_per_elem agree with the flops counter.
+double thread_seconds() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+// ------------------------------------------------- data, cached per shape
+
+struct Data {
+  std::vector<float> X, Wdc, Wcd, b;  // W d x c and its transpose c x d
+  std::vector<double> Xd, Wdcd, Wcdd, bd;  // the same values in double
+  std::vector<int32_t> y;
+};
+
+// X uniform in [-1, 1]; W uniform, scaled so that the scores have a spread
+// of about 0.6 (SVM margins mostly positive, softmax far from one-hot);
+// labels uniform. Deterministic per shape.
+const Data &data_for(Shape s) {
+  static std::map<Shape, std::unique_ptr<Data>> cache;
+  auto &slot = cache[s];
+  if (slot) return *slot;
+  slot.reset(new Data);
+  Data &D = *slot;
+  std::mt19937_64 rng(s.n * 1000003u + s.d * 1009u + s.c);
+  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+  const float ws = std::sqrt(3.0f / (float)s.d);
+  D.X.resize(s.n * s.d);
+  for (auto &v : D.X) v = u(rng);
+  D.Wdc.resize(s.d * s.c);
+  for (auto &v : D.Wdc) v = ws * u(rng);
+  D.Wcd.resize(s.d * s.c);
+  for (size_t k = 0; k < s.d; k++)
+    for (size_t j = 0; j < s.c; j++) D.Wcd[j * s.d + k] = D.Wdc[k * s.c + j];
+  D.b.resize(s.c);
+  for (auto &v : D.b) v = 0.1f * u(rng);
+  std::uniform_int_distribution<int32_t> lab(0, (int32_t)s.c - 1);
+  D.y.resize(s.n);
+  for (auto &v : D.y) v = lab(rng);
+  return D;
+}
+
+const Data &data_f64_for(Shape s) {
+  Data &D = const_cast<Data &>(data_for(s));
+  if (D.Xd.empty()) {
+    D.Xd.assign(D.X.begin(), D.X.end());
+    D.Wdcd.assign(D.Wdc.begin(), D.Wdc.end());
+    D.Wcdd.assign(D.Wcd.begin(), D.Wcd.end());
+    D.bd.assign(D.b.begin(), D.b.end());
+  }
+  return D;
+}
+
+template <class T> struct Typed;
+template <> struct Typed<float> {
+  static const float *X(const Data &D) { return D.X.data(); }
+  static const float *W(const Data &D, int cd) { return cd ? D.Wcd.data() : D.Wdc.data(); }
+  static const float *b(const Data &D) { return D.b.data(); }
+  static const Data &get(Shape s) { return data_for(s); }
+  static bench_fused_f32_fn fn(const bench_impl *im, bool svm) {
+    return svm ? im->svm_f32 : im->softmax_f32;
+  }
+};
+template <> struct Typed<double> {
+  static const double *X(const Data &D) { return D.Xd.data(); }
+  static const double *W(const Data &D, int cd) { return cd ? D.Wcdd.data() : D.Wdcd.data(); }
+  static const double *b(const Data &D) { return D.bd.data(); }
+  static const Data &get(Shape s) { return data_f64_for(s); }
+  static bench_fused_f64_fn fn(const bench_impl *im, bool svm) {
+    return svm ? im->svm_f64 : im->softmax_f64;
+  }
+};
+
+// ------------------------------------------- the float64 reference
+
+struct Ref {
+  double loss = 0;
+  std::vector<double> dW, db;  // dW d x c
+};
+
+// One row's loss and gradient g = dL/ds (before the 1/N).
+double ref_row(bool svm, const double *s, size_t c, size_t y, double *g) {
+  double loss = 0;
+  if (svm) {
+    double cnt = 0;
+    for (size_t j = 0; j < c; j++) {
+      g[j] = 0;
+      if (j == y) continue;
+      const double m = s[j] - s[y] + 1.0;
+      if (m > 0) {
+        loss += m;
+        g[j] = 1;
+        cnt += 1;
+      }
+    }
+    g[y] = -cnt;
+  } else {
+    double mx = s[0], sum = 0;
+    for (size_t j = 1; j < c; j++) mx = std::max(mx, s[j]);
+    for (size_t j = 0; j < c; j++) sum += std::exp(s[j] - mx);
+    loss = std::log(sum) + mx - s[y];
+    for (size_t j = 0; j < c; j++) g[j] = std::exp(s[j] - mx) / sum - (j == y ? 1.0 : 0.0);
+  }
+  return loss;
+}
+
+const Ref &ref_for(bool svm, Shape s) {
+  static std::map<std::pair<bool, Shape>, std::unique_ptr<Ref>> cache;
+  auto &slot = cache[{svm, s}];
+  if (slot) return *slot;
+  slot.reset(new Ref);
+  Ref &R = *slot;
+  const Data &D = data_for(s);
+  const size_t n = s.n, d = s.d, c = s.c;
+  std::vector<double> W(D.Wdc.begin(), D.Wdc.end()), srow(c), g(c);
+  R.dW.assign(d * c, 0.0);
+  R.db.assign(c, 0.0);
+  double data = 0;
+  for (size_t i = 0; i < n; i++) {
+    const float *x = &D.X[i * d];
+    for (size_t j = 0; j < c; j++) srow[j] = D.b[j];
+    for (size_t k = 0; k < d; k++) {
+      const double xk = x[k];
+      const double *w = &W[k * c];
+      for (size_t j = 0; j < c; j++) srow[j] += xk * w[j];
+    }
+    data += ref_row(svm, srow.data(), c, (size_t)D.y[i], g.data());
+    for (size_t j = 0; j < c; j++) g[j] /= (double)n;
+    for (size_t k = 0; k < d; k++) {
+      const double xk = x[k];
+      double *dw = &R.dW[k * c];
+      for (size_t j = 0; j < c; j++) dw[j] += xk * g[j];
+    }
+    for (size_t j = 0; j < c; j++) R.db[j] += g[j];
+  }
+  double reg = 0;
+  for (size_t k = 0; k < d * c; k++) {
+    reg += W[k] * W[k];
+    R.dW[k] += 2 * kReg * W[k];
+  }
+  R.loss = data / (double)n + kReg * reg;
+  return R;
+}
+
+// |out - ref|_inf / |ref|_inf; out is read at out[idx(k)].
+template <class T, class Idx>
+double rel_err(const T *out, const std::vector<double> &ref, Idx idx) {
+  double num = 0, den = 0;
+  for (size_t k = 0; k < ref.size(); k++) {
+    const double e = std::fabs((double)out[idx(k)] - ref[k]);
+    num = std::isnan(e) ? INFINITY : std::max(num, e);
+    den = std::max(den, std::fabs(ref[k]));
+  }
+  return den > 0 ? num / den : num;
+}
+
+// ------------------------------------------------------------- peaks
+
+std::map<std::string, double> g_peak_f32, g_peak_f64;  // flop/s per ISA
+
+double measure_peak(bench_peak_fn f) {
+  long iters = 1 << 14;
+  double t = 0;
+  for (;;) {
+    const double t0 = thread_seconds();
+    f(iters);
+    t = thread_seconds() - t0;
+    if (t > 0.005 || iters > (1L << 40)) break;
+    iters *= 2;
+  }
+  iters = std::max(1L, (long)((double)iters * 0.02 / t));  // ~20 ms a trial
+  double best = 0;
+  for (int trial = 0; trial < 5; trial++) {
+    const double t0 = thread_seconds();
+    const double flops = f(iters);
+    const double dt = thread_seconds() - t0;
+    if (dt > 0) best = std::max(best, flops / dt);
+  }
+  return best;
+}
+
+// What the baselines (naive.c, pass.c) are compiled for.
+const std::string g_baseline_isa = bench_impl_naive.isa;
+
+std::string isa_of(const bench_impl *im) {
+  const std::string isa = im->isa;
+  if (isa == "baseline") return g_baseline_isa;
+  if (isa == "blas") return bench_blas_isa();
+  return isa;
+}
+
+double peak_of(const bench_impl *im, bool f64) {
+  const auto &m = f64 ? g_peak_f64 : g_peak_f32;
+  const auto it = m.find(isa_of(im));
+  return it == m.end() ? 0.0 : it->second;
+}
+
+bool cpu_has(const std::string &isa) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_cpu_init();
+  if (isa == "avx512")
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx2") &&
+           __builtin_cpu_supports("fma");
+  if (isa == "avx2") return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+  (void)isa;
+#endif
+  return true;
+}
+
+// ---------------------------------------------------------- benchmarks
+
+template <class T>
+void bm_fused(benchmark::State &st, const bench_impl *im, bool svm, Shape s, int layout) {
+  using TT = Typed<T>;
+  const Data &D = TT::get(s);
+  const Ref &R = ref_for(svm, s);
+  const auto fn = TT::fn(im, svm);
+  const T *X = TT::X(D), *W = TT::W(D, layout == BENCH_W_CD), *b = TT::b(D);
+  const int32_t *y = D.y.data();
+  std::vector<T> dW(s.d * s.c), db(s.c);
+  T loss = 0;
+  if (fn(s.n, s.d, s.c, X, y, W, b, layout, kReg, &loss, dW.data(), db.data()) != 0) {
+    st.SkipWithError("the call failed");
+    return;
+  }
+  const double t0 = thread_seconds();
+  for (auto _ : st) {
+    int rc = fn(s.n, s.d, s.c, X, y, W, b, layout, kReg, &loss, dW.data(), db.data());
+    benchmark::DoNotOptimize(rc);
+    benchmark::ClobberMemory();
+  }
+  const double dt = thread_seconds() - t0;
+  const double flops = 4.0 * (double)s.n * (double)s.d * (double)s.c;
+  st.counters["flops"] = benchmark::Counter(flops, benchmark::Counter::kIsIterationInvariantRate);
+  const double peak = peak_of(im, sizeof(T) == 8);
+  if (peak > 0 && dt > 0) st.counters["peak_frac"] = flops * (double)st.iterations() / dt / peak;
+  const size_t d = s.d, c = s.c;
+  double err = std::fabs((double)loss - R.loss) / std::fabs(R.loss);
+  if (std::isnan(err)) err = INFINITY;
+  if (layout == BENCH_W_CD)  // ref index k * c + j  ->  dW[j * d + k]
+    err = std::max(err, rel_err(dW.data(), R.dW, [=](size_t t) { return (t % c) * d + t / c; }));
+  else
+    err = std::max(err, rel_err(dW.data(), R.dW, [](size_t t) { return t; }));
+  err = std::max(err, rel_err(db.data(), R.db, [](size_t t) { return t; }));
+  st.counters["max_rel_err"] = err;
+  if (!(err <= (sizeof(T) == 8 ? kTolF64 : kTolF32))) st.SetLabel("WRONG: max_rel_err too large");
+}
+
+struct ScoreData {
+  std::vector<float> S;
+  std::vector<int32_t> y;
+  double loss[2] = {0, 0};     // [svm]
+  std::vector<double> dS[2];  // [svm], n x c
+};
+
+const ScoreData &score_data_for(Shape s) {
+  static std::map<Shape, std::unique_ptr<ScoreData>> cache;
+  auto &slot = cache[s];
+  if (slot) return *slot;
+  slot.reset(new ScoreData);
+  ScoreData &D = *slot;
+  std::mt19937_64 rng(s.n * 7919u + s.c);
+  std::uniform_real_distribution<float> u(-3.0f, 3.0f);
+  std::uniform_int_distribution<int32_t> lab(0, (int32_t)s.c - 1);
+  D.S.resize(s.n * s.c);
+  for (auto &v : D.S) v = u(rng);
+  D.y.resize(s.n);
+  for (auto &v : D.y) v = lab(rng);
+  std::vector<double> row(s.c);
+  for (int svm = 0; svm < 2; svm++) {
+    double data = 0;
+    D.dS[svm].resize(s.n * s.c);
+    for (size_t i = 0; i < s.n; i++) {
+      for (size_t j = 0; j < s.c; j++) row[j] = D.S[i * s.c + j];
+      double *g = &D.dS[svm][i * s.c];
+      data += ref_row(svm != 0, row.data(), s.c, (size_t)D.y[i], g);
+      for (size_t j = 0; j < s.c; j++) g[j] /= (double)s.n;
+    }
+    D.loss[svm] = data / (double)s.n;
+  }
+  return D;
+}
+
+void bm_scores(benchmark::State &st, const bench_impl *im, bool svm, Shape s) {
+  const ScoreData &D = score_data_for(s);
+  const auto fn = svm ? im->svm_scores_f32 : im->softmax_scores_f32;
+  std::vector<float> dS(s.n * s.c);
+  float loss = 0;
+  if (fn(s.n, s.c, D.S.data(), D.y.data(), &loss, dS.data()) != 0) {
+    st.SkipWithError("the call failed");
+    return;
+  }
+  const double t0 = thread_seconds();
+  for (auto _ : st) {
+    int rc = fn(s.n, s.c, D.S.data(), D.y.data(), &loss, dS.data());
+    benchmark::DoNotOptimize(rc);
+    benchmark::ClobberMemory();
+  }
+  const double dt = thread_seconds() - t0;
+  const double elems = (double)s.n * (double)s.c;
+  st.counters["ns_per_elem"] = dt * 1e9 / ((double)st.iterations() * elems);
+  double err = std::fabs((double)loss - D.loss[svm]) / std::fabs(D.loss[svm]);
+  if (std::isnan(err)) err = INFINITY;
+  err = std::max(err, rel_err(dS.data(), D.dS[svm], [](size_t t) { return t; }));
+  st.counters["max_rel_err"] = err;
+  if (!(err <= kTolF32)) st.SetLabel("WRONG: max_rel_err too large");
+}
+
+// ------------------------------------------------------ registration
+
+std::vector<const bench_impl *> g_impls;  // linloss backends, naive, BLAS, twopass
+std::vector<std::string> g_skipped;
+std::set<std::string> g_names;
+int g_reps = 3;
+
+std::string shape_name(Shape s) {
+  char buf[96];
+  if (s.d)
+    std::snprintf(buf, sizeof buf, "N:%zu/D:%zu/C:%zu", s.n, s.d, s.c);
+  else
+    std::snprintf(buf, sizeof buf, "N:%zu/C:%zu", s.n, s.c);
+  return buf;
+}
+
+// Key shapes are repeated (median reported) for the implementations whose
+// ratios are the targets: the vector backends and the BLAS baseline. The
+// naive loops, the scalar and SIMDe backends and the bare loss pass are 5 to
+// 50 times slower (up to a second a call) and run once: their noise does not
+// change any conclusion, and it keeps the whole run near two minutes.
+bool repeated(const bench_impl *im) {
+  for (const char *once : {"naive", "scalar", "simde", "twopass"})
+    if (std::strcmp(im->name, once) == 0) return false;
+  return true;
+}
+
+void add(const std::string &name, const bench_impl *im, benchmark::internal::Benchmark *b,
+         bool key) {
+  g_names.insert(name);
+  b->Unit(benchmark::kMicrosecond);
+  if (key && g_reps > 1 && repeated(im)) b->Repetitions(g_reps)->DisplayAggregatesOnly(true);
+}
+
+template <class T> void register_fused(Shape s, int layout, bool key) {
+  for (int svm = 1; svm >= 0; svm--) {
+    for (const bench_impl *im : g_impls) {
+      if (!Typed<T>::fn(im, svm != 0)) continue;
+      if (sizeof(T) == 8 && std::strcmp(im->name, "naive") == 0) continue;  // f32 is enough
+      std::string name = std::string(svm ? "svm/" : "softmax/") + im->name + "/" + shape_name(s);
+      if (layout == BENCH_W_CD) name += "/W:CD";
+      if (sizeof(T) == 8) name += "/f64";
+      if (g_names.count(name)) continue;
+      add(name, im,
+          benchmark::RegisterBenchmark(name.c_str(), bm_fused<T>, im, svm != 0, s, layout),
+          key);
+    }
+  }
+}
+
+void register_scores(Shape s, bool key) {
+  for (int svm = 1; svm >= 0; svm--) {
+    for (const bench_impl *im : g_impls) {
+      if (!(svm ? im->svm_scores_f32 : im->softmax_scores_f32)) continue;
+      const std::string name =
+          std::string(svm ? "svm_scores/" : "softmax_scores/") + im->name + "/" + shape_name(s);
+      if (g_names.count(name)) continue;
+      add(name, im, benchmark::RegisterBenchmark(name.c_str(), bm_scores, im, svm != 0, s), key);
+    }
+  }
+}
+
+void register_all() {
+  for (Shape s : kKeyShapes) register_fused<float>(s, BENCH_W_DC, true);
+  for (Shape s : kKeyShapes)
+    if (s.c == 10) register_fused<float>(s, BENCH_W_CD, true);
+  for (Shape s : kF64Shapes) register_fused<double>(s, BENCH_W_DC, true);
+  for (Shape s : kScoreShapes) register_scores(s, true);
+  for (size_t c : kSweepC) register_fused<float>({256, 1024, c}, BENCH_W_DC, false);
+  for (size_t d : kSweepD) register_fused<float>({256, d, 10}, BENCH_W_DC, false);
+  for (size_t d : kSweepD) register_fused<float>({256, d, 10}, BENCH_W_CD, false);
+}
+
+void add_impl(const bench_impl *im) {
+  if (!cpu_has(im->isa)) {
+    g_skipped.push_back(std::string(im->name) + " (this CPU lacks " + im->isa + ")");
+    return;
+  }
+  g_impls.push_back(im);
+}
+
+// "model name" of /proc/cpuinfo (Linux), or "unknown".
+std::string cpu_model() {
+  std::ifstream f("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(f, line))
+    if (line.compare(0, 10, "model name") == 0) {
+      const size_t start = line.find_first_not_of(" \t", line.find(':') + 1);
+      if (line.find(':') != std::string::npos && start != std::string::npos)
+        return line.substr(start);
+    }
+  return "unknown";
+}
+
+std::string fmt(const char *f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+  // Own flags out, default min_time in.
+  std::vector<char *> args;
+  bool has_min_time = false;
+  static char min_time[] = "--benchmark_min_time=0.1";
+  for (int i = 0; i < argc; i++) {
+    if (i > 0 && std::strncmp(argv[i], "--linloss_reps=", 15) == 0) {
+      g_reps = std::max(1, std::atoi(argv[i] + 15));
+      continue;
+    }
+    if (i > 0 && std::strcmp(argv[i], "--help") == 0)
+      std::printf("linloss_bench: --linloss_reps=K  repetitions of the key shapes (default 3)\n"
+                  "  --benchmark_min_time defaults to 0.1 s here\n\n");
+    if (std::strncmp(argv[i], "--benchmark_min_time", 20) == 0) has_min_time = true;
+    args.push_back(argv[i]);
+  }
+  if (!has_min_time) args.insert(args.begin() + 1, min_time);
+  int nargs = (int)args.size();
+  args.push_back(nullptr);
+
+  // One thread for the BLAS (before it is used).
+  std::string blas_config;
+#ifdef BENCH_HAVE_BLAS
+  blas_config = bench_blas_config();
+#endif
+
+#ifdef BENCH_HAVE_SCALAR
+  add_impl(&bench_impl_scalar);
+#endif
+#ifdef BENCH_HAVE_SIMDE
+  add_impl(&bench_impl_simde);
+#endif
+#ifdef BENCH_HAVE_AVX2
+  add_impl(&bench_impl_avx2);
+#endif
+#ifdef BENCH_HAVE_AVX512
+  add_impl(&bench_impl_avx512);
+#endif
+#ifdef BENCH_HAVE_NEON
+  add_impl(&bench_impl_neon);
+#endif
+  add_impl(&bench_impl_naive);
+#ifdef BENCH_HAVE_BLAS
+  add_impl(&bench_impl_openblas);
+#endif
+  add_impl(&bench_impl_twopass);
+
+  benchmark::Initialize(&nargs, args.data());
+  if (benchmark::ReportUnrecognizedArguments(nargs, args.data())) return 1;
+
+  // The FMA peak of each ISA we have a loop for, on one core.
+  for (const bench_impl *im : g_impls) {
+    if (!im->peak_f32 || g_peak_f32.count(im->isa)) continue;
+    g_peak_f32[im->isa] = measure_peak(im->peak_f32);
+    g_peak_f64[im->isa] = measure_peak(im->peak_f64);
+    benchmark::AddCustomContext(std::string("peak_gflops_") + im->isa,
+                                fmt("%.1f", g_peak_f32[im->isa] * 1e-9) + " f32, " +
+                                    fmt("%.1f", g_peak_f64[im->isa] * 1e-9) + " f64");
+  }
+  std::string mapping;
+  for (const bench_impl *im : g_impls) {
+    if (!mapping.empty()) mapping += ", ";
+    mapping += std::string(im->name) + "=" + isa_of(im);
+  }
+  benchmark::AddCustomContext("peak_frac_isa", mapping);
+#ifdef BENCH_HAVE_BLAS
+  benchmark::AddCustomContext("blas", blas_config);
+  benchmark::AddCustomContext("blas_threads", std::to_string(bench_blas_threads()));
+#endif
+  if (!g_skipped.empty()) {
+    std::string s;
+    for (const auto &k : g_skipped) s += (s.empty() ? "" : ", ") + k;
+    benchmark::AddCustomContext("skipped", s);
+  }
+  benchmark::AddCustomContext("workload",
+                              "fused: loss + dW + db, lambda 1e-3, mean, margin 1, flops = 4 N D C;"
+                              " scores: loss + dS (separate array)");
+  benchmark::AddCustomContext("max_rel_err",
+                              "max over loss, dW, db (dS) of |out-ref|_inf/|ref|_inf, float64 ref");
+  benchmark::AddCustomContext("key_repetitions", std::to_string(g_reps));
+  benchmark::AddCustomContext("timing", "rates, peak_frac and ns_per_elem use the CPU time of the"
+                                        " benchmark thread (the CPU column)");
+  benchmark::AddCustomContext("cpu_model", cpu_model());
+#if defined(__clang__)
+  benchmark::AddCustomContext("compiler", "clang " __clang_version__);
+#elif defined(__GNUC__)
+  benchmark::AddCustomContext("compiler", "gcc " __VERSION__);
+#endif
+
+  register_all();
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
