@@ -624,8 +624,11 @@ static const double linloss__inv_factorial[14] = {
 #define LINLOSS__ACC (LINLOSS__REGS32 ? 24 : 12)
 #endif
 #define LINLOSS__ALIGN (64 / sizeof(LINLOSS__T)) /* elements in 64 bytes */
-#ifndef LINLOSS__COPY_ROWS /* W_CD is copied aligned for at least this many rows */
+#ifndef LINLOSS__COPY_ROWS /* W_CD is copied for at least this many rows */
 #define LINLOSS__COPY_ROWS 16
+#endif
+#ifndef LINLOSS__SMALL_D /* rows up to this long take the outer-product form */
+#define LINLOSS__SMALL_D 128
 #endif
 #ifndef LINLOSS__OKC /* panels of D in the outer-product form */
 #define LINLOSS__OKC 256
@@ -736,10 +739,26 @@ static inline size_t linloss__active(const linloss_options *o, const int32_t *y,
 }
 
 /* What the data term and the gradient of sample i are multiplied by. */
-/* A small W (the L2 cache holds it) is copied class-major for the dot form;
-   a large W_DC is used in place by the outer-product form. */
-static inline int linloss__small_w(size_t d, size_t c, size_t size) {
-  return c * d <= LINLOSS__L2_BYTES / size;
+/* How a fused call or predict runs the linear part. The forward takes the
+   outer-product form (odc: vectors along C, on W_DC in place, or on a D x C
+   copy of a W_CD) for a large W_DC and for short rows (D at most SMALL_D,
+   where the dot form would spend its time in horizontal sums); else the dot
+   form, on a cache-aligned class-major copy of a small W (copy: stride ldw)
+   or on W_CD itself. wlen: elements of scratch for the copy. */
+typedef struct linloss__plan {
+  int small, odc, copy;
+  size_t ldw, wlen;
+} linloss__plan;
+
+static inline linloss__plan linloss__plan_make(int dc, size_t n, size_t d, size_t c, size_t size) {
+  linloss__plan p;
+  const size_t align = 64 / size;
+  p.small = c * d <= LINLOSS__L2_BYTES / size;
+  p.odc = n && (dc ? !p.small || d <= LINLOSS__SMALL_D : p.small && d <= LINLOSS__SMALL_D && n >= LINLOSS__COPY_ROWS);
+  p.copy = n && !p.odc && p.small && (dc || n >= LINLOSS__COPY_ROWS);
+  p.ldw = p.copy ? (d + align - 1) / align * align : d;
+  p.wlen = p.copy ? c * p.ldw + align : p.odc && !dc ? c * d : 0;
+  return p;
 }
 
 static inline double linloss__scale(const linloss_options *o, double total) {
@@ -1225,6 +1244,14 @@ static inline double LINLOSS__FN(linloss__logistic_rows_)(size_t first, size_t r
    missing rows and classes repeat the last valid ones (or are 0) and are not
    stored. */
 
+/* S (r x c, contiguous): every row b, or 0 */
+static inline void LINLOSS__FN(linloss__bias_rows_)(size_t r, size_t c, const LINLOSS__T *b, LINLOSS__T *S) {
+  size_t i;
+  if (!b) memset(S, 0, r * c * sizeof(LINLOSS__T));
+  else
+    for (i = 0; i < r; i++) memcpy(S + i * c, b, c * sizeof(LINLOSS__T));
+}
+
 /* One step of a forward tile of mt rows x nt classes (constants after
    inlining; acc[i nt + j]): m lanes of D from offset k. The operands of the
    smaller side are loaded first and kept in registers. */
@@ -1314,10 +1341,9 @@ static inline void LINLOSS__FN(linloss__forward_)(size_t r, size_t d, size_t c,
                                                   const LINLOSS__T *Wt, size_t ldw,
                                                   const LINLOSS__T *b, LINLOSS__T *S) {
   const int small = c * d * sizeof(LINLOSS__T) <= LINLOSS__L2_BYTES;
-  size_t i, j, kc = small ? d : LINLOSS__KC_BYTES / sizeof(LINLOSS__T);
+  size_t kc = small ? d : LINLOSS__KC_BYTES / sizeof(LINLOSS__T);
   if (d < kc + kc / 2) kc = d;
-  for (i = 0; i < r; i++)
-    for (j = 0; j < c; j++) S[i * c + j] = b ? b[j] : 0;
+  LINLOSS__FN(linloss__bias_rows_)(r, c, b, S);
   if (c <= 2) /* binary: tiles of 2 classes, as many rows as registers allow */
     LINLOSS__FN(linloss__fwd_tiles_)(LINLOSS__ACC / 2, 2, small, kc, r, d, c, X, ldx, Wt, ldw, S);
   else
@@ -1430,90 +1456,102 @@ static inline void LINLOSS__FN(linloss__backward_)(size_t r, const size_t *act, 
    rows are B + kk ldb (trans = 0), or A(r, kk) = A[idx[kk] lda + r] and
    B + idx[kk] ldb (trans = 1: the active rows of a block). Rows past mr repeat
    the last one and are not stored; nl classes (lanes) in the tile. */
-LINLOSS__TILE void LINLOSS__FN(linloss__op_rows_)(int trans, int full, size_t mr, const size_t *lanes,
-                                                  size_t K, const size_t *idx, const LINLOSS__T *A,
-                                                  size_t lda, const LINLOSS__T *B, size_t ldb,
-                                                  LINLOSS__V acc[LINLOSS__OMR][LINLOSS__ONV]) {
-  const LINLOSS__T *a[LINLOSS__OMR];
+LINLOSS__TILE void LINLOSS__FN(linloss__op_rows_)(size_t om, size_t on, int trans, int full, size_t mr,
+                                                  const size_t *lanes, size_t K, const size_t *idx,
+                                                  const LINLOSS__T *A, size_t lda, const LINLOSS__T *B,
+                                                  size_t ldb, LINLOSS__V *acc) {
+  const LINLOSS__T *a[LINLOSS__ACC];
   size_t kk, r, v;
   LINLOSS__UNROLL
-  for (r = 0; r < LINLOSS__OMR; r++) a[r] = A + (r < mr ? r : mr - 1) * (trans ? 1 : lda);
+  for (r = 0; r < om; r++) a[r] = A + (r < mr ? r : mr - 1) * (trans ? 1 : lda);
   for (kk = 0; kk < K; kk++) {
     const size_t row = trans ? idx[kk] : kk;
     const LINLOSS__T *bp = B + row * ldb;
-    LINLOSS__V bv[LINLOSS__ONV];
+    LINLOSS__V bv[LINLOSS__ACC];
     LINLOSS__UNROLL
-    for (v = 0; v < LINLOSS__ONV; v++) {
+    for (v = 0; v < on; v++) {
       bv[v] = full ? linloss__vload(bp + v * LINLOSS__W) : linloss__vload_n(bp + v * LINLOSS__W, lanes[v], 0);
       LINLOSS__INREG(bv[v]);
     }
     LINLOSS__UNROLL
-    for (r = 0; r < LINLOSS__OMR; r++) {
+    for (r = 0; r < om; r++) {
       const LINLOSS__V av = linloss__vset1(trans ? a[r][row * lda] : a[r][kk]);
       LINLOSS__UNROLL
-      for (v = 0; v < LINLOSS__ONV; v++) acc[r][v] = linloss__vfma(av, bv[v], acc[r][v]);
+      for (v = 0; v < on; v++) acc[r * on + v] = linloss__vfma(av, bv[v], acc[r * on + v]);
     }
   }
 }
 
-LINLOSS__TILE void LINLOSS__FN(linloss__op_tile_)(int trans, size_t mr, size_t nl, size_t K,
-                                                  const size_t *idx, const LINLOSS__T *A, size_t lda,
-                                                  const LINLOSS__T *B, size_t ldb, LINLOSS__T *Ct,
-                                                  size_t ldc) {
-  LINLOSS__V acc[LINLOSS__OMR][LINLOSS__ONV];
-  size_t lanes[LINLOSS__ONV], r, v;
+LINLOSS__TILE void LINLOSS__FN(linloss__op_tile_)(size_t om, size_t on, int trans, size_t mr, size_t nl,
+                                                  size_t K, const size_t *idx, const LINLOSS__T *A,
+                                                  size_t lda, const LINLOSS__T *B, size_t ldb,
+                                                  LINLOSS__T *Ct, size_t ldc) {
+  LINLOSS__V acc[LINLOSS__ACC];
+  size_t lanes[LINLOSS__ACC], r, v;
   LINLOSS__UNROLL
-  for (v = 0; v < LINLOSS__ONV; v++) {
+  for (v = 0; v < on; v++) {
     lanes[v] = nl > v * LINLOSS__W ? nl - v * LINLOSS__W : 0;
     if (lanes[v] > LINLOSS__W) lanes[v] = LINLOSS__W;
     LINLOSS__UNROLL
-    for (r = 0; r < LINLOSS__OMR; r++)
-      acc[r][v] = r < mr ? linloss__vload_n(Ct + r * ldc + v * LINLOSS__W, lanes[v], 0) : linloss__vzero();
+    for (r = 0; r < om; r++)
+      acc[r * on + v] = r < mr ? linloss__vload_n(Ct + r * ldc + v * LINLOSS__W, lanes[v], 0) : linloss__vzero();
   }
-  if (nl == LINLOSS__ONV * LINLOSS__W) {
-    if (trans) LINLOSS__FN(linloss__op_rows_)(1, 1, mr, lanes, K, idx, A, lda, B, ldb, acc);
-    else LINLOSS__FN(linloss__op_rows_)(0, 1, mr, lanes, K, idx, A, lda, B, ldb, acc);
+  if (nl == on * LINLOSS__W) {
+    if (trans) LINLOSS__FN(linloss__op_rows_)(om, on, 1, 1, mr, lanes, K, idx, A, lda, B, ldb, acc);
+    else LINLOSS__FN(linloss__op_rows_)(om, on, 0, 1, mr, lanes, K, idx, A, lda, B, ldb, acc);
   } else {
-    if (trans) LINLOSS__FN(linloss__op_rows_)(1, 0, mr, lanes, K, idx, A, lda, B, ldb, acc);
-    else LINLOSS__FN(linloss__op_rows_)(0, 0, mr, lanes, K, idx, A, lda, B, ldb, acc);
+    if (trans) LINLOSS__FN(linloss__op_rows_)(om, on, 1, 0, mr, lanes, K, idx, A, lda, B, ldb, acc);
+    else LINLOSS__FN(linloss__op_rows_)(om, on, 0, 0, mr, lanes, K, idx, A, lda, B, ldb, acc);
   }
   LINLOSS__UNROLL /* constant indices only: acc stays in registers */
-  for (r = 0; r < LINLOSS__OMR; r++) {
+  for (r = 0; r < om; r++) {
     LINLOSS__UNROLL
-    for (v = 0; v < LINLOSS__ONV; v++)
-      if (r < mr && lanes[v]) linloss__vstore_n(Ct + r * ldc + v * LINLOSS__W, acc[r][v], lanes[v]);
+    for (v = 0; v < on; v++)
+      if (r < mr && lanes[v]) linloss__vstore_n(Ct + r * ldc + v * LINLOSS__W, acc[r * on + v], lanes[v]);
   }
 }
 
-/* S (r x c, contiguous) = X W + b, W being D x C; panels of D so that a
-   panel of a tile of classes stays in L1 across the rows. */
+/* The outer-product form over tiles of om x on (constants): the forward
+   (trans = 0; panels of D so that a panel of a tile of classes stays in L1
+   across the rows) or the backward (trans = 1; see below). */
+LINLOSS__TILE void LINLOSS__FN(linloss__op_tiles_)(size_t om, size_t on, int trans, size_t r,
+                                                   const size_t *act, size_t d, size_t c,
+                                                   const LINLOSS__T *X, size_t ldx,
+                                                   const LINLOSS__T *B, LINLOSS__T *Ct) {
+  const size_t nt = on * LINLOSS__W, kc = trans ? d : LINLOSS__OKC;
+  size_t i, j, k0;
+  for (k0 = 0; k0 < d; k0 += kc)
+    for (j = 0; j < c; j += nt)
+      for (i = 0; i < (trans ? d : r); i += om) {
+        const size_t m = (trans ? d : r) - i < om ? (trans ? d : r) - i : om, nl = c - j < nt ? c - j : nt;
+        if (trans) /* dW rows i.. += X[act, i..]^T G[act, j..] */
+          LINLOSS__FN(linloss__op_tile_)(om, on, 1, m, nl, r, act, X + i, ldx, B + j, c, Ct + i * c + j, c);
+        else /* S rows i.. += X[i.., k0..] W[k0.., j..] */
+          LINLOSS__FN(linloss__op_tile_)(om, on, 0, m, nl, d - k0 < kc ? d - k0 : kc, NULL, X + i * ldx + k0,
+                                         ldx, B + k0 * c + j, c, Ct + i * c + j, c);
+      }
+}
+
+/* S (r x c, contiguous) = X W + b, W being D x C; one vector of classes per
+   tile when they fit, two when they do, else the general tile. */
 static inline void LINLOSS__FN(linloss__forward_dc_)(size_t r, size_t d, size_t c,
                                                      const LINLOSS__T *X, size_t ldx,
                                                      const LINLOSS__T *W, const LINLOSS__T *b,
                                                      LINLOSS__T *S) {
-  const size_t nt = LINLOSS__ONV * LINLOSS__W, kc = LINLOSS__OKC;
-  size_t i, j, k0;
-  for (i = 0; i < r; i++)
-    for (j = 0; j < c; j++) S[i * c + j] = b ? b[j] : 0;
-  for (k0 = 0; k0 < d; k0 += kc)
-    for (j = 0; j < c; j += nt)
-      for (i = 0; i < r; i += LINLOSS__OMR)
-        LINLOSS__FN(linloss__op_tile_)(0, r - i < LINLOSS__OMR ? r - i : LINLOSS__OMR,
-                                       c - j < nt ? c - j : nt, d - k0 < kc ? d - k0 : kc, NULL,
-                                       X + i * ldx + k0, ldx, W + k0 * c + j, c, S + i * c + j, c);
+  LINLOSS__FN(linloss__bias_rows_)(r, c, b, S);
+  if (c <= LINLOSS__W)
+    LINLOSS__FN(linloss__op_tiles_)(LINLOSS__ACC / 2, 1, 0, r, NULL, d, c, X, ldx, W, S);
+  else if (c <= 2 * LINLOSS__W)
+    LINLOSS__FN(linloss__op_tiles_)(LINLOSS__ACC / 2, 2, 0, r, NULL, d, c, X, ldx, W, S);
+  else
+    LINLOSS__FN(linloss__op_tiles_)(LINLOSS__OMR, LINLOSS__ONV, 0, r, NULL, d, c, X, ldx, W, S);
 }
 
 /* dW (D x C) += X^T G over the rows act[0..r) of the block */
 static inline void LINLOSS__FN(linloss__backward_dc_)(size_t r, const size_t *act, size_t d, size_t c,
                                                       const LINLOSS__T *X, size_t ldx,
                                                       const LINLOSS__T *G, LINLOSS__T *dW) {
-  const size_t nt = LINLOSS__ONV * LINLOSS__W;
-  size_t j, k;
-  for (j = 0; j < c; j += nt)
-    for (k = 0; k < d; k += LINLOSS__OMR)
-      LINLOSS__FN(linloss__op_tile_)(1, d - k < LINLOSS__OMR ? d - k : LINLOSS__OMR,
-                                     c - j < nt ? c - j : nt, r, act, X + k, ldx, G + j, c,
-                                     dW + k * c + j, c);
+  LINLOSS__FN(linloss__op_tiles_)(LINLOSS__OMR, LINLOSS__ONV, 1, r, act, d, c, X, ldx, G, dW);
 }
 
 /* B (cols x rows, stride ldb) = A^T, or B += A^T; A is rows x cols */
@@ -1527,14 +1565,19 @@ static inline void LINLOSS__FN(linloss__transpose_)(size_t rows, size_t cols, co
           B[j * ldb + i] = add ? B[j * ldb + i] + A[i * cols + j] : A[i * cols + j];
 }
 
-/* The class-major copy of a small W that the dot form runs on: rows of
-   stride ldw (a multiple of 64 bytes) from a 64-byte boundary, so that its
-   loads never straddle cache lines; W_DC transposed, W_CD copied. Returns
-   the copy, at most c ldw + LINLOSS__ALIGN elements from p. */
-static inline LINLOSS__T *LINLOSS__FN(linloss__wcopy_)(int dc, size_t d, size_t c, const LINLOSS__T *W,
-                                                       LINLOSS__T *p, size_t ldw) {
+/* The copy of W a plan asks for (see linloss__plan_make), in p: for the
+   outer-product form (odc, W_CD only) W^T (D x C); for the dot form the
+   class-major W with rows of stride ldw (a multiple of 64 bytes) from a
+   64-byte boundary, so that its loads never straddle cache lines (W_DC
+   transposed, W_CD copied). At most c ldw + LINLOSS__ALIGN elements. */
+static inline LINLOSS__T *LINLOSS__FN(linloss__wcopy_)(int dc, int odc, size_t d, size_t c,
+                                                       const LINLOSS__T *W, LINLOSS__T *p, size_t ldw) {
   LINLOSS__T *wt = p + (LINLOSS__ALIGN - (size_t)((uintptr_t)p / sizeof(LINLOSS__T) % LINLOSS__ALIGN)) % LINLOSS__ALIGN;
   size_t j;
+  if (odc) {
+    LINLOSS__FN(linloss__transpose_)(c, d, W, p, c, 0);
+    return p;
+  }
   if (dc) LINLOSS__FN(linloss__transpose_)(d, c, W, wt, ldw, 0);
   else
     for (j = 0; j < c; j++) memcpy(wt + j * ldw, W + j * d, d * sizeof(LINLOSS__T));
@@ -1573,12 +1616,13 @@ static inline linloss_status LINLOSS__FN(linloss__fused_)(
     LINLOSS__T *dW, LINLOSS__T *db) {
   LINLOSS__T stack[LINLOSS_STACK_SCRATCH / sizeof(LINLOSS__T)], *S, *Gt;
   size_t act[LINLOSS_BLOCK_ROWS];
-  const LINLOSS__T *Wt = W;
+  const LINLOSS__T *Wf;
   const linloss_options o = linloss__opts(opt);
   const int grad = dW || db, dc = o.w_layout == LINLOSS_W_DC;
-  int small, direct, copy;
+  int gt;
+  linloss__plan pl;
   double total, scale, data = 0, regl;
-  size_t i0, i, rows, ldw;
+  size_t i0, i, rows;
   linloss_status st;
   if (!W || (n && (!X || !y))) return LINLOSS_ERR_NULL;
   if (c < 2 || d == 0 || ldx < d || !linloss__size_ok(n, ldx, sizeof(LINLOSS__T)) ||
@@ -1586,35 +1630,30 @@ static inline linloss_status LINLOSS__FN(linloss__fused_)(
     return LINLOSS_ERR_SHAPE;
   if ((st = linloss__check_params(&o, n, c)) != LINLOSS_OK) return st;
   if ((st = linloss__check_labels(&o, n, y, c, &total)) != LINLOSS_OK) return st;
-  small = linloss__small_w(d, c, sizeof(LINLOSS__T));
-  direct = dc && !small;
-  /* copies of a small W: always for W_DC, for W_CD when there are rows enough */
-  copy = n && small && (dc || n >= LINLOSS__COPY_ROWS);
-  ldw = copy ? (d + LINLOSS__ALIGN - 1) / LINLOSS__ALIGN * LINLOSS__ALIGN : d;
-  S = LINLOSS__FN(linloss__work_)(n, d, c, copy ? c * ldw + LINLOSS__ALIGN + (dc && dW ? c * d : 0) : 0,
-                                  stack, sizeof stack / sizeof *stack, &rows);
+  pl = linloss__plan_make(dc, n, d, c, sizeof(LINLOSS__T));
+  gt = n && dW && dc && pl.small; /* dW^T accumulated class-major, then added */
+  S = LINLOSS__FN(linloss__work_)(n, d, c, pl.wlen + (gt ? c * d : 0), stack, sizeof stack / sizeof *stack,
+                                  &rows);
   if (!S) return LINLOSS_ERR_NOMEM;
   scale = linloss__scale(&o, total);
   regl = LINLOSS__FN(linloss__reg_)(d * c, W, o.reg, loss != NULL, dW);
   if (db) memset(db, 0, c * sizeof(LINLOSS__T));
+  Wf = pl.wlen ? LINLOSS__FN(linloss__wcopy_)(dc, pl.odc, d, c, W, S + rows * c, pl.ldw) : W;
   Gt = dW;
-  if (copy) { /* Wt = the class-major W; for W_DC, Gt accumulates dW^T */
-    Wt = LINLOSS__FN(linloss__wcopy_)(dc, d, c, W, S + rows * c, ldw);
-    if (dc && dW) memset(Gt = (LINLOSS__T *)Wt + c * ldw, 0, c * d * sizeof(LINLOSS__T));
-  }
+  if (gt) memset(Gt = S + rows * c + pl.wlen, 0, c * d * sizeof(LINLOSS__T));
   for (i0 = 0; i0 < n; i0 += rows) {
     size_t r = n - i0 < rows ? n - i0 : rows;
     const LINLOSS__T *Xb = X + i0 * ldx;
-    if (direct) LINLOSS__FN(linloss__forward_dc_)(r, d, c, Xb, ldx, W, b, S);
-    else LINLOSS__FN(linloss__forward_)(r, d, c, Xb, ldx, Wt, ldw, b, S);
+    if (pl.odc) LINLOSS__FN(linloss__forward_dc_)(r, d, c, Xb, ldx, Wf, b, S);
+    else LINLOSS__FN(linloss__forward_)(r, d, c, Xb, ldx, Wf, pl.ldw, b, S);
     data += LINLOSS__FN(linloss__rows_)(kind, i0, r, c, S, c, y, &o, scale, grad ? S : NULL, c);
-    if (dW && direct)
+    if (dW && dc && !pl.small)
       LINLOSS__FN(linloss__backward_dc_)(linloss__active(&o, y, i0, r, act), act, d, c, Xb, ldx, S, dW);
     else if (dW)
       LINLOSS__FN(linloss__backward_)(linloss__active(&o, y, i0, r, act), act, d, c, Xb, ldx, S, Gt);
     for (i = 0; db && i < r; i++) LINLOSS__FN(linloss__axpy_)(c, 1, S + i * c, db);
   }
-  if (dc && copy && dW) LINLOSS__FN(linloss__transpose_)(c, d, Gt, dW, c, 1);
+  if (gt) LINLOSS__FN(linloss__transpose_)(c, d, Gt, dW, c, 1);
   if (S != stack) LINLOSS_FREE(S);
   if (loss) *loss = (LINLOSS__T)(data * scale + regl);
   return LINLOSS_OK;
@@ -1741,8 +1780,9 @@ static inline linloss_status LINLOSS__FN(linloss_predict_)(size_t n, size_t d, s
   LINLOSS__T stack[LINLOSS_STACK_SCRATCH / sizeof(LINLOSS__T)], *S;
   const LINLOSS__T *Wt = W;
   const linloss_options o = linloss__opts(opt);
-  size_t i0, i, rows, ldw;
-  int dc, copy;
+  size_t i0, i, rows;
+  int dc;
+  linloss__plan pl;
   linloss_status st;
   if (!W || (n && !X)) return LINLOSS_ERR_NULL;
   if (c < 2 || d == 0 || ldx < d || !linloss__size_ok(n, ldx, sizeof(LINLOSS__T)) ||
@@ -1751,16 +1791,14 @@ static inline linloss_status LINLOSS__FN(linloss_predict_)(size_t n, size_t d, s
   if ((st = linloss__check_params(&o, n, c)) != LINLOSS_OK) return st;
   if (!pred || n == 0) return LINLOSS_OK;
   dc = o.w_layout == LINLOSS_W_DC;
-  copy = linloss__small_w(d, c, sizeof(LINLOSS__T)) && (dc || n >= LINLOSS__COPY_ROWS);
-  ldw = copy ? (d + LINLOSS__ALIGN - 1) / LINLOSS__ALIGN * LINLOSS__ALIGN : d;
-  S = LINLOSS__FN(linloss__work_)(n, d, c, copy ? c * ldw + LINLOSS__ALIGN : 0, stack,
-                                  sizeof stack / sizeof *stack, &rows);
+  pl = linloss__plan_make(dc, n, d, c, sizeof(LINLOSS__T));
+  S = LINLOSS__FN(linloss__work_)(n, d, c, pl.wlen, stack, sizeof stack / sizeof *stack, &rows);
   if (!S) return LINLOSS_ERR_NOMEM;
-  if (copy) Wt = LINLOSS__FN(linloss__wcopy_)(dc, d, c, W, S + rows * c, ldw);
+  if (pl.wlen) Wt = LINLOSS__FN(linloss__wcopy_)(dc, pl.odc, d, c, W, S + rows * c, pl.ldw);
   for (i0 = 0; i0 < n; i0 += rows) {
     size_t r = n - i0 < rows ? n - i0 : rows;
-    if (dc && !copy) LINLOSS__FN(linloss__forward_dc_)(r, d, c, X + i0 * ldx, ldx, W, b, S);
-    else LINLOSS__FN(linloss__forward_)(r, d, c, X + i0 * ldx, ldx, Wt, ldw, b, S);
+    if (pl.odc) LINLOSS__FN(linloss__forward_dc_)(r, d, c, X + i0 * ldx, ldx, Wt, b, S);
+    else LINLOSS__FN(linloss__forward_)(r, d, c, X + i0 * ldx, ldx, Wt, pl.ldw, b, S);
     for (i = 0; i < r; i++) pred[i0 + i] = (int32_t)LINLOSS__FN(linloss__argmax_)(S + i * c, c, c);
   }
   if (S != stack) LINLOSS_FREE(S);
