@@ -380,7 +380,9 @@ typedef simde__m256d linloss__v_f64;
   LINLOSS__XP(castsi256_)(LINLOSS__X(LINLOSS__CAT(slli_, LINLOSS__EPI))(           \
       LINLOSS__X(LINLOSS__CAT(LINLOSS__CAT(cast, LINLOSS__P), _si256))(a), LINLOSS__MANT))
 /* Partial loads and stores: lanes below k, by masked moves, which touch no
-   memory in the other lanes. */
+   memory in the other lanes. Not for SIMDe, whose emulated masked loads
+   read whole vectors: it takes the generic copies through a buffer. */
+#if LINLOSS_BACKEND == LINLOSS_BACKEND_AVX2
 #define linloss__vload_n LINLOSS__FN(linloss__vload_n_)
 #define linloss__vstore_n LINLOSS__FN(linloss__vstore_n_)
 #define LINLOSS__XMASK_f32(k) \
@@ -405,6 +407,7 @@ static inline void linloss__vstore_n_f64(double *p, linloss__v_f64 v, size_t k) 
   if (k >= 4) LINLOSS__X(storeu_pd)(p, v);
   else LINLOSS__X(maskstore_pd)(p, LINLOSS__XMASK_f64(k), v);
 }
+#endif /* AVX2 */
 
 #elif LINLOSS_BACKEND == LINLOSS_BACKEND_AVX512
 #include <immintrin.h>
@@ -761,9 +764,15 @@ static inline linloss__plan linloss__plan_make(int dc, size_t n, size_t d, size_
   return p;
 }
 
-static inline double linloss__scale(const linloss_options *o, double total) {
+/* The factor of the weighted sums: 1 (LINLOSS_SUM) or 1 / total (MEAN).
+   A total so small that its reciprocal overflows (weights below 1/DBL_MAX)
+   is brought up by *pw, a power of two the kernels multiply every weight by
+   (exactly): they compute (w pw) / (total pw). */
+static inline double linloss__scale(const linloss_options *o, double total, double *pw) {
+  *pw = 1;
   if (o->reduction == LINLOSS_SUM) return 1.0;
-  return total > 0 ? 1.0 / total : 0.0;
+  if (total > 0 && total < 0x1p-900) *pw = 0x1p1000;
+  return total > 0 ? 1.0 / (total * *pw) : 0.0;
 }
 
 /* Vocabulary built on the backend's: partial loads and stores (k <= W lanes,
@@ -969,23 +978,26 @@ static inline double LINLOSS__FN(linloss__softmax_row_)(const LINLOSS__T *s, siz
                                                         LINLOSS__T *g, LINLOSS__T gs) {
   const LINLOSS__T sy = s[y], ninf = (LINLOSS__T)-INFINITY;
   const double eps = o->label_smoothing;
-  LINLOSS__V vm = linloss__vset1(ninf), vsum = linloss__vzero(), vdev = linloss__vzero();
+  const LINLOSS__V vh = linloss__vset1(0.5 / (double)c);
+  LINLOSS__V vm = linloss__vset1(ninf), vsum = linloss__vzero(), vdev = linloss__vzero(), vmh;
   LINLOSS__T m;
   double sum, loss;
   size_t j, k;
   LINLOSS__CHUNKS(j, k, c) vm = linloss__vmax(vm, linloss__vload_n(s + j, k, ninf));
   m = linloss__vhmax(vm);
   vm = linloss__vset1(m);
+  vmh = linloss__vmul(vm, vh);
   LINLOSS__CHUNKS(j, k, c) {
     LINLOSS__V e = linloss__vexp(linloss__vsub(linloss__vload_n(s + j, k, ninf), vm));
     vsum = linloss__vadd(vsum, e);
-    if (eps > 0) vdev = linloss__vadd(vdev, linloss__vsub(linloss__vload_n(s + j, k, m), vm));
+    if (eps > 0) /* (s - m) / 2c, as s / 2c - m / 2c: no overflow, even for s - m beyond the type */
+      vdev = linloss__vadd(vdev, linloss__vsub(linloss__vmul(linloss__vload_n(s + j, k, m), vh), vmh));
     if (g) linloss__vstore_n(g + j, e, k);
   }
   sum = (double)linloss__vhsum(vsum);
   /* log sum_j e^{s_j} - sum_j q_j s_j, with the max shifted out */
   loss = log(sum) + (1 - eps) * ((double)m - (double)sy);
-  if (eps > 0) loss -= eps / (double)c * (double)linloss__vhsum(vdev);
+  if (eps > 0) loss -= 2 * eps * (double)linloss__vhsum(vdev);
   if (g) {
     const LINLOSS__V vp = linloss__vset1((LINLOSS__T)((double)gs / sum));
     const LINLOSS__V vq = linloss__vset1((LINLOSS__T)((double)gs * eps / (double)c));
@@ -1057,7 +1069,8 @@ static inline double LINLOSS__FN(linloss__svm_row_)(const LINLOSS__T *s, size_t 
 static inline double LINLOSS__FN(linloss__rows_small_)(int kind, size_t first, size_t r, size_t c,
                                                        const LINLOSS__T *S, size_t lds,
                                                        const int32_t *y, const linloss_options *o,
-                                                       double scale, LINLOSS__T *dS, size_t ldds) {
+                                                       double scale, double pw, LINLOSS__T *dS,
+                                                       size_t ldds) {
   LINLOSS__T t[LINLOSS_SMALL_C][LINLOSS__W], lab[LINLOSS__W], gsc[LINLOSS__W];
   LINLOSS__T mb[LINLOSS__W], sb[LINLOSS__W], yb[LINLOSS__W], db[LINLOSS__W];
   double w[LINLOSS__W], acc = 0;
@@ -1067,7 +1080,7 @@ static inline double LINLOSS__FN(linloss__rows_small_)(int kind, size_t first, s
   LINLOSS__M live;
   size_t j, l;
   for (l = 0; l < LINLOSS__W; l++) {
-    w[l] = l < r ? linloss__weight(o, y, first + l) : 0;
+    w[l] = l < r ? linloss__weight(o, y, first + l) * pw : 0;
     gsc[l] = (LINLOSS__T)(w[l] * scale);
     lab[l] = l < r && w[l] != 0 ? (LINLOSS__T)y[first + l] : (LINLOSS__T)-1; /* l < r: for gcc -O3 -Warray-bounds */
   }
@@ -1081,7 +1094,8 @@ static inline double LINLOSS__FN(linloss__rows_small_)(int kind, size_t first, s
   vlab = linloss__vload(lab);
   live = linloss__vgt(vlab, linloss__vset1(-0.5)); /* w != 0, even if w * scale underflows */
   if (kind == LINLOSS__KIND_SOFTMAX) {
-    const LINLOSS__V vq = linloss__vset1(eps / (double)c), vqy = linloss__vset1(1 - eps);
+    const LINLOSS__V vq = linloss__vset1(eps / (double)c), vqy = linloss__vset1(1 - eps),
+                     vh = linloss__vset1(0.5 / (double)c);
     vm = linloss__vload(t[0]);
     for (j = 1; j < c; j++) vm = linloss__vmax(vm, linloss__vload(t[j]));
     for (j = 0; j < c; j++) {
@@ -1089,7 +1103,7 @@ static inline double LINLOSS__FN(linloss__rows_small_)(int kind, size_t first, s
       const LINLOSS__M isy = linloss__veq(vlab, linloss__vset1((LINLOSS__T)j));
       vsum = linloss__vadd(vsum, e);
       vsy = linloss__vadd(vsy, linloss__vsel(isy, v, zero));
-      if (eps > 0) vdev = linloss__vadd(vdev, linloss__vsub(v, vm));
+      if (eps > 0) vdev = linloss__vadd(vdev, linloss__vsub(linloss__vmul(v, vh), linloss__vmul(vm, vh)));
       linloss__vstore(t[j], e);
     }
     linloss__vstore(mb, vm);
@@ -1109,11 +1123,11 @@ static inline double LINLOSS__FN(linloss__rows_small_)(int kind, size_t first, s
       double li = 0;
       if (w[l] != 0) {
         li = log((double)sb[l]) + (1 - eps) * ((double)mb[l] - (double)yb[l]);
-        if (eps > 0) li -= eps / (double)c * (double)db[l];
+        if (eps > 0) li -= 2 * eps * (double)db[l];
         li *= w[l];
         acc += li;
       }
-      if (l < r && o->sample_loss) o->sample_loss[first + l] = li;
+      if (l < r && o->sample_loss) o->sample_loss[first + l] = li / pw;
     }
   } else {
     const LINLOSS__V vdelta = linloss__vset1(o->delta);
@@ -1143,7 +1157,7 @@ static inline double LINLOSS__FN(linloss__rows_small_)(int kind, size_t first, s
     for (l = 0; l < LINLOSS__W; l++) {
       double li = w[l] != 0 ? w[l] * (double)sb[l] : 0;
       acc += li;
-      if (l < r && o->sample_loss) o->sample_loss[first + l] = li;
+      if (l < r && o->sample_loss) o->sample_loss[first + l] = li / pw;
     }
   }
   if (dS)
@@ -1159,21 +1173,21 @@ static inline double LINLOSS__FN(linloss__rows_small_)(int kind, size_t first, s
 static inline double LINLOSS__FN(linloss__rows_)(int kind, size_t first, size_t r, size_t c,
                                                  const LINLOSS__T *S, size_t lds,
                                                  const int32_t *y, const linloss_options *o,
-                                                 double scale, LINLOSS__T *dS, size_t ldds) {
+                                                 double scale, double pw, LINLOSS__T *dS, size_t ldds) {
   double acc = 0;
   size_t i;
   if (LINLOSS__W > 1 && c <= LINLOSS_SMALL_C &&
       !(kind == LINLOSS__KIND_SVM && o->svm_variant == LINLOSS_SVM_CS)) {
     for (i = 0; i < r; i += LINLOSS__W)
       acc += LINLOSS__FN(linloss__rows_small_)(kind, first + i, r - i < LINLOSS__W ? r - i : LINLOSS__W,
-                                               c, S + i * lds, lds, y, o, scale,
+                                               c, S + i * lds, lds, y, o, scale, pw,
                                                dS ? dS + i * ldds : NULL, ldds);
     return acc;
   }
   for (i = first; i < first + r; i++) {
     const LINLOSS__T *s = S + (i - first) * lds;
     LINLOSS__T *g = dS ? dS + (i - first) * ldds : NULL;
-    double w = linloss__weight(o, y, i), l = 0;
+    double w = linloss__weight(o, y, i) * pw, l = 0;
     if (w == 0) {
       if (g) memset(g, 0, c * sizeof(LINLOSS__T));
     } else {
@@ -1183,7 +1197,7 @@ static inline double LINLOSS__FN(linloss__rows_)(int kind, size_t first, size_t 
                    : LINLOSS__FN(linloss__softmax_row_)(s, c, (size_t)y[i], o, g, gs));
       acc += l;
     }
-    if (o->sample_loss) o->sample_loss[i] = l;
+    if (o->sample_loss) o->sample_loss[i] = l / pw;
   }
   return acc;
 }
@@ -1193,17 +1207,18 @@ static inline double LINLOSS__FN(linloss__rows_)(int kind, size_t first, size_t 
 static inline double LINLOSS__FN(linloss__logistic_rows_)(size_t first, size_t r,
                                                           const LINLOSS__T *s, const int32_t *y,
                                                           const linloss_options *o, double scale,
-                                                          LINLOSS__T *ds) {
+                                                          double pw, LINLOSS__T *ds) {
   const double eps = o->label_smoothing;
   const LINLOSS__V zero = linloss__vzero(), one = linloss__vset1(1);
   double acc = 0;
   size_t j, k, l;
   LINLOSS__CHUNKS(j, k, r) {
-    LINLOSS__T t[LINLOSS__W], w[LINLOSS__W], lv[LINLOSS__W];
+    LINLOSS__T t[LINLOSS__W], w[LINLOSS__W], on[LINLOSS__W], lv[LINLOSS__W];
     LINLOSS__V vs, vt, a, e, loss, sp, sn, spos, sneg, vg;
     for (l = 0; l < LINLOSS__W; l++) {
-      double wl = l < k ? linloss__weight(o, y, first + j + l) : 0;
+      double wl = l < k ? linloss__weight(o, y, first + j + l) * pw : 0;
       w[l] = (LINLOSS__T)(wl * scale);
+      on[l] = wl > 0; /* not w[l]: w * scale may underflow to 0 */
       t[l] = (LINLOSS__T)(wl > 0 ? (1 - eps) * (double)y[first + j + l] + eps / 2 : 0);
     }
     vs = linloss__vload_n(s + j, k, 0);
@@ -1218,14 +1233,14 @@ static inline double LINLOSS__FN(linloss__logistic_rows_)(size_t first, size_t r
     sneg = linloss__vsel(linloss__vgt(zero, vs), sp, sn); /* sigmoid(-s) */
     /* (1 - t) sigmoid(s) - t sigmoid(-s) */
     vg = linloss__vsub(linloss__vmul(linloss__vsub(one, vt), spos), linloss__vmul(vt, sneg));
-    vg = linloss__vsel(linloss__vgt(linloss__vload(w), zero), linloss__vmul(vg, linloss__vload(w)), zero);
+    vg = linloss__vsel(linloss__vgt(linloss__vload(on), zero), linloss__vmul(vg, linloss__vload(w)), zero);
     linloss__vstore(lv, loss);
     if (ds) linloss__vstore_n(ds + j, vg, k);
     for (l = 0; l < k; l++) {
-      double wl = linloss__weight(o, y, first + j + l);
+      double wl = linloss__weight(o, y, first + j + l) * pw;
       double li = wl == 0 ? 0 : wl * (double)lv[l];
       acc += li;
-      if (o->sample_loss) o->sample_loss[first + j + l] = li;
+      if (o->sample_loss) o->sample_loss[first + j + l] = li / pw;
     }
   }
   return acc;
@@ -1621,7 +1636,7 @@ static inline linloss_status LINLOSS__FN(linloss__fused_)(
   const int grad = dW || db, dc = o.w_layout == LINLOSS_W_DC;
   int gt;
   linloss__plan pl;
-  double total, scale, data = 0, regl;
+  double total, scale, pw, data = 0, regl;
   size_t i0, i, rows;
   linloss_status st;
   if (!W || (n && (!X || !y))) return LINLOSS_ERR_NULL;
@@ -1635,7 +1650,7 @@ static inline linloss_status LINLOSS__FN(linloss__fused_)(
   S = LINLOSS__FN(linloss__work_)(n, d, c, pl.wlen + (gt ? c * d : 0), stack, sizeof stack / sizeof *stack,
                                   &rows);
   if (!S) return LINLOSS_ERR_NOMEM;
-  scale = linloss__scale(&o, total);
+  scale = linloss__scale(&o, total, &pw);
   regl = LINLOSS__FN(linloss__reg_)(d * c, W, o.reg, loss != NULL, dW);
   if (db) memset(db, 0, c * sizeof(LINLOSS__T));
   Wf = pl.wlen ? LINLOSS__FN(linloss__wcopy_)(dc, pl.odc, d, c, W, S + rows * c, pl.ldw) : W;
@@ -1646,7 +1661,7 @@ static inline linloss_status LINLOSS__FN(linloss__fused_)(
     const LINLOSS__T *Xb = X + i0 * ldx;
     if (pl.odc) LINLOSS__FN(linloss__forward_dc_)(r, d, c, Xb, ldx, Wf, b, S);
     else LINLOSS__FN(linloss__forward_)(r, d, c, Xb, ldx, Wf, pl.ldw, b, S);
-    data += LINLOSS__FN(linloss__rows_)(kind, i0, r, c, S, c, y, &o, scale, grad ? S : NULL, c);
+    data += LINLOSS__FN(linloss__rows_)(kind, i0, r, c, S, c, y, &o, scale, pw, grad ? S : NULL, c);
     if (dW && dc && !pl.small)
       LINLOSS__FN(linloss__backward_dc_)(linloss__active(&o, y, i0, r, act), act, d, c, Xb, ldx, S, dW);
     else if (dW)
@@ -1667,7 +1682,7 @@ static inline linloss_status LINLOSS__FN(linloss__scores_)(int kind, size_t n, s
                                                            LINLOSS__T *loss, LINLOSS__T *dS,
                                                            size_t ldds) {
   const linloss_options o = linloss__opts(opt);
-  double total, scale, data;
+  double total, scale, pw, data;
   linloss_status st;
   if (n && (!S || !y)) return LINLOSS_ERR_NULL;
   if (c < 2 || lds < c || !linloss__size_ok(n, lds, sizeof(LINLOSS__T)) ||
@@ -1675,8 +1690,8 @@ static inline linloss_status LINLOSS__FN(linloss__scores_)(int kind, size_t n, s
     return LINLOSS_ERR_SHAPE;
   if ((st = linloss__check_params(&o, n, c)) != LINLOSS_OK) return st;
   if ((st = linloss__check_labels(&o, n, y, c, &total)) != LINLOSS_OK) return st;
-  scale = linloss__scale(&o, total);
-  data = LINLOSS__FN(linloss__rows_)(kind, 0, n, c, S, lds, y, &o, scale, dS, ldds);
+  scale = linloss__scale(&o, total, &pw);
+  data = LINLOSS__FN(linloss__rows_)(kind, 0, n, c, S, lds, y, &o, scale, pw, dS, ldds);
   if (loss) *loss = (LINLOSS__T)(data * scale);
   return LINLOSS_OK;
 }
@@ -1727,14 +1742,14 @@ static inline linloss_status LINLOSS__FN(linloss_logistic_scores_)(size_t n, con
                                                                    LINLOSS__T *loss,
                                                                    LINLOSS__T *ds) {
   const linloss_options o = linloss__opts(opt);
-  double total, scale, data;
+  double total, scale, pw, data;
   linloss_status st;
   if (n && (!s || !y)) return LINLOSS_ERR_NULL;
   if (!linloss__size_ok(n, 1, sizeof(LINLOSS__T))) return LINLOSS_ERR_SHAPE;
   if ((st = linloss__check_params(&o, n, 2)) != LINLOSS_OK) return st;
   if ((st = linloss__check_labels(&o, n, y, 2, &total)) != LINLOSS_OK) return st;
-  scale = linloss__scale(&o, total);
-  data = LINLOSS__FN(linloss__logistic_rows_)(0, n, s, y, &o, scale, ds);
+  scale = linloss__scale(&o, total, &pw);
+  data = LINLOSS__FN(linloss__logistic_rows_)(0, n, s, y, &o, scale, pw, ds);
   if (loss) *loss = (LINLOSS__T)(data * scale);
   return LINLOSS_OK;
 }
@@ -1749,20 +1764,22 @@ static inline linloss_status LINLOSS__FN(linloss_logistic_)(size_t n, size_t d,
   LINLOSS__T s[LINLOSS_BLOCK_ROWS];
   size_t act[LINLOSS_BLOCK_ROWS];
   const linloss_options o = linloss__opts(opt);
-  double total, scale, data = 0, regl, dbacc = 0;
+  double total, scale, pw, data = 0, regl, dbacc = 0;
   size_t i0, i;
   linloss_status st;
   if (!w || (n && (!X || !y))) return LINLOSS_ERR_NULL;
-  if (d == 0 || ldx < d || !linloss__size_ok(n, ldx, sizeof(LINLOSS__T))) return LINLOSS_ERR_SHAPE;
+  if (d == 0 || ldx < d || !linloss__size_ok(n, ldx, sizeof(LINLOSS__T)) ||
+      !linloss__size_ok(d, 1, sizeof(LINLOSS__T)))
+    return LINLOSS_ERR_SHAPE;
   if ((st = linloss__check_params(&o, n, 2)) != LINLOSS_OK) return st;
   if ((st = linloss__check_labels(&o, n, y, 2, &total)) != LINLOSS_OK) return st;
-  scale = linloss__scale(&o, total);
+  scale = linloss__scale(&o, total, &pw);
   regl = LINLOSS__FN(linloss__reg_)(d, w, o.reg, loss != NULL, dw);
   for (i0 = 0; i0 < n; i0 += LINLOSS_BLOCK_ROWS) {
     size_t r = n - i0 < LINLOSS_BLOCK_ROWS ? n - i0 : LINLOSS_BLOCK_ROWS;
     const LINLOSS__T *Xb = X + i0 * ldx;
     LINLOSS__FN(linloss__forward_)(r, d, 1, Xb, ldx, w, d, b, s);
-    data += LINLOSS__FN(linloss__logistic_rows_)(i0, r, s, y, &o, scale, s);
+    data += LINLOSS__FN(linloss__logistic_rows_)(i0, r, s, y, &o, scale, pw, s);
     if (dw) LINLOSS__FN(linloss__backward_)(linloss__active(&o, y, i0, r, act), act, d, 1, Xb, ldx, s, dw);
     for (i = 0; i < r; i++) dbacc += (double)s[i];
   }
