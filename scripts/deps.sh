@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that linloss.h's build, tests and examples use,
-# where they are missing. Usage: scripts/deps.sh [test|train|bench]...
+# where they are missing. Usage: scripts/deps.sh [test|train|bench|hardening]...
 set -eu
 pkgs="meson ninja-build gcc g++ clang pkg-config zlib1g-dev libsimde-dev"
 for what in "$@"; do
@@ -8,6 +8,9 @@ for what in "$@"; do
     test) pkgs="$pkgs gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-s390x-linux-gnu libc6-dev-s390x-cross qemu-user" ;;
     train) pkgs="$pkgs python3-numpy python3-matplotlib dataset-fashion-mnist" ;;
     bench) pkgs="$pkgs libbenchmark-dev libopenblas-dev python3-numpy python3-matplotlib" ;;
+    # scripts/hardening.sh: sanitizers and libFuzzer (clang's runtime of
+    # Debian 12's clang 14), valgrind, the aarch64 replay under qemu
+    hardening) pkgs="$pkgs clang libclang-rt-14-dev valgrind qemu-user gcc-aarch64-linux-gnu libc6-dev-arm64-cross" ;;
   esac
 done
 missing=""
