@@ -771,8 +771,19 @@ static inline linloss__plan linloss__plan_make(int dc, size_t n, size_t d, size_
 static inline double linloss__scale(const linloss_options *o, double total, double *pw) {
   *pw = 1;
   if (o->reduction == LINLOSS_SUM) return 1.0;
-  if (total > 0 && total < 0x1p-900) *pw = 0x1p1000;
+  if (total > 0 && total < 1e-271) *pw = 1.0715086071862673e301; /* 2^1000, exactly */
   return total > 0 ? 1.0 / (total * *pw) : 0.0;
+}
+
+/* The softmax with label smoothing sums s_j - m over a row as s_j h - m h,
+   with h = 1 / 2^k >= 1 / 2c: the terms and their sum cannot overflow, and a
+   power of two scales exactly, so a compiler contracting the multiply and the
+   subtraction into one FMA (-ffp-contract=fast) gives the same result. */
+static inline double linloss__dev_scale(size_t c) {
+  double h = 0.5;
+  size_t p = 1;
+  while (p < c) p <<= 1, h *= 0.5;
+  return h;
 }
 
 /* Vocabulary built on the backend's: partial loads and stores (k <= W lanes,
@@ -978,7 +989,8 @@ static inline double LINLOSS__FN(linloss__softmax_row_)(const LINLOSS__T *s, siz
                                                         LINLOSS__T *g, LINLOSS__T gs) {
   const LINLOSS__T sy = s[y], ninf = (LINLOSS__T)-INFINITY;
   const double eps = o->label_smoothing;
-  const LINLOSS__V vh = linloss__vset1(0.5 / (double)c);
+  const double h = linloss__dev_scale(c);
+  const LINLOSS__V vh = linloss__vset1(h);
   LINLOSS__V vm = linloss__vset1(ninf), vsum = linloss__vzero(), vdev = linloss__vzero(), vmh;
   LINLOSS__T m;
   double sum, loss;
@@ -990,14 +1002,14 @@ static inline double LINLOSS__FN(linloss__softmax_row_)(const LINLOSS__T *s, siz
   LINLOSS__CHUNKS(j, k, c) {
     LINLOSS__V e = linloss__vexp(linloss__vsub(linloss__vload_n(s + j, k, ninf), vm));
     vsum = linloss__vadd(vsum, e);
-    if (eps > 0) /* (s - m) / 2c, as s / 2c - m / 2c: no overflow, even for s - m beyond the type */
+    if (eps > 0) /* (s - m) h, as s h - m h: no overflow, even for s - m beyond the type */
       vdev = linloss__vadd(vdev, linloss__vsub(linloss__vmul(linloss__vload_n(s + j, k, m), vh), vmh));
     if (g) linloss__vstore_n(g + j, e, k);
   }
   sum = (double)linloss__vhsum(vsum);
   /* log sum_j e^{s_j} - sum_j q_j s_j, with the max shifted out */
   loss = log(sum) + (1 - eps) * ((double)m - (double)sy);
-  if (eps > 0) loss -= 2 * eps * (double)linloss__vhsum(vdev);
+  if (eps > 0) loss -= eps / (double)c / h * (double)linloss__vhsum(vdev);
   if (g) {
     const LINLOSS__V vp = linloss__vset1((LINLOSS__T)((double)gs / sum));
     const LINLOSS__V vq = linloss__vset1((LINLOSS__T)((double)gs * eps / (double)c));
@@ -1094,8 +1106,9 @@ static inline double LINLOSS__FN(linloss__rows_small_)(int kind, size_t first, s
   vlab = linloss__vload(lab);
   live = linloss__vgt(vlab, linloss__vset1(-0.5)); /* w != 0, even if w * scale underflows */
   if (kind == LINLOSS__KIND_SOFTMAX) {
+    const double h = linloss__dev_scale(c);
     const LINLOSS__V vq = linloss__vset1(eps / (double)c), vqy = linloss__vset1(1 - eps),
-                     vh = linloss__vset1(0.5 / (double)c);
+                     vh = linloss__vset1(h);
     vm = linloss__vload(t[0]);
     for (j = 1; j < c; j++) vm = linloss__vmax(vm, linloss__vload(t[j]));
     for (j = 0; j < c; j++) {
@@ -1123,7 +1136,7 @@ static inline double LINLOSS__FN(linloss__rows_small_)(int kind, size_t first, s
       double li = 0;
       if (w[l] != 0) {
         li = log((double)sb[l]) + (1 - eps) * ((double)mb[l] - (double)yb[l]);
-        if (eps > 0) li -= 2 * eps * (double)db[l];
+        if (eps > 0) li -= eps / (double)c / h * (double)db[l];
         li *= w[l];
         acc += li;
       }
