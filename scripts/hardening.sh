@@ -13,7 +13,8 @@
 #       directory), two at a time;
 #   (d) that corpus (and what the fuzzers added to it) replayed on NEON: an
 #       aarch64 build of tests/fuzz/replay.c under qemu-aarch64, and natively
-#       by gcc builds of the x86 backends;
+#       by gcc builds of the x86 backends; and NEON's test_exp (a strided
+#       subset of the floats), test_special and test_threads under qemu;
 #   (e) test_threads under ThreadSanitizer.
 # Installs what it needs (scripts/deps.sh hardening). Builds under
 # ${LINLOSS_BUILD_ROOT:-build-hardening}. Every check prints "ok - ..." or
@@ -184,7 +185,7 @@ while [ $# -gt 0 ]; do
 done
 
 # ---------------------------------------------------- (d) corpus replays
-echo "# (d) the corpus replayed: NEON under qemu-aarch64, and gcc builds of the x86 backends"
+echo "# (d) the corpus replayed: NEON under qemu-aarch64, and gcc builds of the x86 backends; NEON's tests"
 for t in $targets; do
   dirs="tests/fuzz/corpus/$t"
   [ -d "$fz/work-$t-avx2" ] && dirs="$dirs $fz/work-$t-avx2"
@@ -207,6 +208,22 @@ for t in $targets; do
       notok "replay $t $b (gcc -O2)"; show "$fz/replay-$t-$b.build.log" 5; show "$fz/replay-$t-$b.log" 8
     fi
   done
+done
+
+# NEON's own tests (the meson suite builds them natively only): the exp on
+# every 61st float of its range, the special values, the threads
+for t in exp special threads; do
+  if aarch64-linux-gnu-gcc -std=c99 -O2 -I. "tests/test_$t.c" -o "$fz/test_${t}_neon" -lm -lpthread \
+       > "$fz/test_${t}_neon.build.log" 2>&1; then
+    if LINLOSS_TEST_SPECIAL_BIG_C=3000 nice qemu-aarch64 -L /usr/aarch64-linux-gnu "$fz/test_${t}_neon" \
+         > "$fz/test_${t}_neon.log" 2>&1; then
+      ok "test_${t} neon (qemu-aarch64): $(tail -1 "$fz/test_${t}_neon.log")$(sed -n 's/^ok [0-9]* - neon f32 exp: max error \([0-9.]* ulp\).*/; f32 exp max \1/p' "$fz/test_${t}_neon.log")"
+    else
+      notok "test_${t} neon (qemu-aarch64)"; grep -E "^not ok" "$fz/test_${t}_neon.log" | head -5 | sed 's/^/#   /'
+    fi
+  else
+    notok "test_${t} neon: aarch64 build failed"; show "$fz/test_${t}_neon.build.log"
+  fi
 done
 
 # ---------------------------------------------------- (e) ThreadSanitizer

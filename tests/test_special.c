@@ -289,12 +289,13 @@ static void softmax_want(const double *s, size_t c, size_t y, double eps, double
     lse = logl(sum);
     for (j = 0; j < c; j++) {
       const long double q = (long double)eps / (long double)c + (j == y ? 1 - (long double)eps : 0);
-      if (q != 0) ksum(&qs, &cq, q * ((long double)s[j] - m));
+      /* halved: s_j - m may overflow when long double is double */
+      if (q != 0) ksum(&qs, &cq, q * ((long double)s[j] * 0.5L - m * 0.5L));
       g[j] = (double)(expl((long double)s[j] - m) / sum - q);
     }
     qs += cq;
   }
-  *L = (double)(lse - qs);
+  *L = (double)(lse - 2 * qs);
 }
 
 /* The SVM on one row, every margin s_j - s_y + delta rounded as the tested
