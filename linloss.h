@@ -118,7 +118,7 @@
 
    The license is at the end of the file.
 */
-#if !defined(LINLOSS__TEMPLATE)
+#if !defined(LINLOSS_I_TEMPLATE)
 #ifndef LINLOSS_H
 #define LINLOSS_H
 
@@ -189,7 +189,7 @@ typedef struct linloss_options {
    Prediction: pred[i] = argmax_j S_ij (first on ties, NaN counts as largest).
      linloss_predict_T (n, d, c, X, ldx, W, b, opt, pred)
 */
-#define LINLOSS__PROTOTYPES(T, S)                                                       \
+#define LINLOSS_I_PROTOTYPES(T, S)                                                       \
   static inline linloss_status linloss_svm_##S(                                         \
       size_t n, size_t d, size_t c, const T *X, size_t ldx, const int32_t *y,           \
       const T *W, const T *b, const linloss_options *opt, T *loss, T *dW, T *db);       \
@@ -211,8 +211,8 @@ typedef struct linloss_options {
   static inline linloss_status linloss_predict_##S(                                     \
       size_t n, size_t d, size_t c, const T *X, size_t ldx, const T *W, const T *b,     \
       const linloss_options *opt, int32_t *pred);
-LINLOSS__PROTOTYPES(float, f32)
-LINLOSS__PROTOTYPES(double, f64)
+LINLOSS_I_PROTOTYPES(float, f32)
+LINLOSS_I_PROTOTYPES(double, f64)
 
 static inline linloss_options linloss_options_default(void);
 static inline const char *linloss_status_string(linloss_status st);
@@ -270,269 +270,269 @@ static inline const char *linloss_backend_name(void);
 #if !defined(__AVX512F__)
 #error "linloss.h: LINLOSS_BACKEND_AVX512 needs AVX-512F (e.g. -mavx512f or -march=x86-64-v4)"
 #endif
-#define LINLOSS__BACKEND_NAME "avx512"
+#define LINLOSS_I_BACKEND_NAME "avx512"
 #elif LINLOSS_BACKEND == LINLOSS_BACKEND_AVX2
 #if !(defined(__AVX2__) && defined(__FMA__))
 #error "linloss.h: LINLOSS_BACKEND_AVX2 needs AVX2 and FMA (e.g. -mavx2 -mfma or -march=x86-64-v3)"
 #endif
-#define LINLOSS__BACKEND_NAME "avx2"
+#define LINLOSS_I_BACKEND_NAME "avx2"
 #elif LINLOSS_BACKEND == LINLOSS_BACKEND_NEON
 #if !(defined(__aarch64__) && defined(__ARM_NEON))
 #error "linloss.h: LINLOSS_BACKEND_NEON needs AArch64 with Advanced SIMD"
 #endif
-#define LINLOSS__BACKEND_NAME "neon"
+#define LINLOSS_I_BACKEND_NAME "neon"
 #elif LINLOSS_BACKEND == LINLOSS_BACKEND_SIMDE
-#define LINLOSS__BACKEND_NAME "simde"
+#define LINLOSS_I_BACKEND_NAME "simde"
 #elif LINLOSS_BACKEND == LINLOSS_BACKEND_SCALAR
-#define LINLOSS__BACKEND_NAME "scalar"
+#define LINLOSS_I_BACKEND_NAME "scalar"
 #else
 #error "linloss.h: unknown LINLOSS_BACKEND"
 #endif
 
-#define LINLOSS__CAT_(a, b) a##b
-#define LINLOSS__CAT(a, b) LINLOSS__CAT_(a, b)
-/* In the template below, LINLOSS__TS is f32 or f64 and LINLOSS__FN(name_)
+#define LINLOSS_I_CAT_(a, b) a##b
+#define LINLOSS_I_CAT(a, b) LINLOSS_I_CAT_(a, b)
+/* In the template below, LINLOSS_I_TS is f32 or f64 and LINLOSS_I_FN(name_)
    gives name_f32 or name_f64. */
-#define LINLOSS__FN(name) LINLOSS__CAT(name, LINLOSS__TS)
-#define LINLOSS__T LINLOSS__FN(linloss__t_)
-typedef float linloss__t_f32;
-typedef double linloss__t_f64;
+#define LINLOSS_I_FN(name) LINLOSS_I_CAT(name, LINLOSS_I_TS)
+#define LINLOSS_I_T LINLOSS_I_FN(linloss_i_t_)
+typedef float linloss_i_t_f32;
+typedef double linloss_i_t_f64;
 
 /* ---------------------------------------------------- the vocabulary
-   Each backend defines, for the template's element type LINLOSS__T:
-     LINLOSS__V, LINLOSS__M      vector and mask types, LINLOSS__W lanes
-     linloss__vzero() vset1(x) vload(p) vstore(p, v)      (unaligned)
-     linloss__vadd vsub vmul vdiv(a, b), vfma(a, b, c) = a * b + c
-     linloss__vmax(a, b)         either operand when one is NaN
-     linloss__vrelu(a)           max(0, a), NaN stays NaN
-     linloss__vabs(a)
-     linloss__vgt(a, b) veq(a, b) visnan(a) -> mask;  vsel(m, a, b) = m ? a : b
-     linloss__vhsum(v) vhmax(v)  -> LINLOSS__T (vhmax: any lane if NaN)
-     linloss__vexp(a)            exp, see the accuracy notes of each backend
-     linloss__vlog1p(a)          log(1 + a) for a in [0, 1]
+   Each backend defines, for the template's element type LINLOSS_I_T:
+     LINLOSS_I_V, LINLOSS_I_M      vector and mask types, LINLOSS_I_W lanes
+     linloss_i_vzero() vset1(x) vload(p) vstore(p, v)      (unaligned)
+     linloss_i_vadd vsub vmul vdiv(a, b), vfma(a, b, c) = a * b + c
+     linloss_i_vmax(a, b)         either operand when one is NaN
+     linloss_i_vrelu(a)           max(0, a), NaN stays NaN
+     linloss_i_vabs(a)
+     linloss_i_vgt(a, b) veq(a, b) visnan(a) -> mask;  vsel(m, a, b) = m ? a : b
+     linloss_i_vhsum(v) vhmax(v)  -> LINLOSS_I_T (vhmax: any lane if NaN)
+     linloss_i_vexp(a)            exp, see the accuracy notes of each backend
+     linloss_i_vlog1p(a)          log(1 + a) for a in [0, 1]
    The kernels in the template are written once against these. */
 
 
 #if LINLOSS_BACKEND != LINLOSS_BACKEND_SCALAR
 /* Per-type tokens of the vector backends. */
-#define LINLOSS__W LINLOSS__FN(LINLOSS__W_)
-#define LINLOSS__V LINLOSS__FN(linloss__v_)
-#define LINLOSS__MANT LINLOSS__FN(LINLOSS__MANT_) /* mantissa bits */
-#define LINLOSS__MANT_f32 23
-#define LINLOSS__MANT_f64 52
-/* linloss__vexp and linloss__vlog1p (in the template) are written once
+#define LINLOSS_I_W LINLOSS_I_FN(LINLOSS_I_W_)
+#define LINLOSS_I_V LINLOSS_I_FN(linloss_i_v_)
+#define LINLOSS_I_MANT LINLOSS_I_FN(LINLOSS_I_MANT_) /* mantissa bits */
+#define LINLOSS_I_MANT_f32 23
+#define LINLOSS_I_MANT_f64 52
+/* linloss_i_vexp and linloss_i_vlog1p (in the template) are written once
    against the vocabulary; they need two more words:
-     linloss__vround(a)      to nearest, ties to even
-     linloss__vmin(a, b)     like vmax
-     linloss__vshl_mant(a)   a's bit pattern shifted left by LINLOSS__MANT */
-#define linloss__vexp LINLOSS__FN(linloss__vexp_)
-#define linloss__vlog1p LINLOSS__FN(linloss__vlog1p_)
+     linloss_i_vround(a)      to nearest, ties to even
+     linloss_i_vmin(a, b)     like vmax
+     linloss_i_vshl_mant(a)   a's bit pattern shifted left by LINLOSS_I_MANT */
+#define linloss_i_vexp LINLOSS_I_FN(linloss_i_vexp_)
+#define linloss_i_vlog1p LINLOSS_I_FN(linloss_i_vlog1p_)
 #endif
 
 #if LINLOSS_BACKEND == LINLOSS_BACKEND_AVX2 || LINLOSS_BACKEND == LINLOSS_BACKEND_SIMDE
 /* AVX2+FMA, natively or through SIMDe's prefixed API (simde_mm256_*), which
    maps to native instructions where it can and emulates them elsewhere. One
-   block serves both: LINLOSS__X names an intrinsic, LINLOSS__XC a constant. */
+   block serves both: LINLOSS_I_X names an intrinsic, LINLOSS_I_XC a constant. */
 #if LINLOSS_BACKEND == LINLOSS_BACKEND_AVX2
 #include <immintrin.h>
-#define LINLOSS__X(op) LINLOSS__CAT(_mm256_, op)
-#define LINLOSS__XC(c) LINLOSS__CAT(_, c)
-typedef __m256 linloss__v_f32;
-typedef __m256d linloss__v_f64;
+#define LINLOSS_I_X(op) LINLOSS_I_CAT(_mm256_, op)
+#define LINLOSS_I_XC(c) LINLOSS_I_CAT(_, c)
+typedef __m256 linloss_i_v_f32;
+typedef __m256d linloss_i_v_f64;
 #else
 #include <simde/x86/avx2.h>
 #include <simde/x86/fma.h>
-#define LINLOSS__X(op) LINLOSS__CAT(simde_mm256_, op)
-#define LINLOSS__XC(c) LINLOSS__CAT(SIMDE_, c)
-typedef simde__m256 linloss__v_f32;
-typedef simde__m256d linloss__v_f64;
+#define LINLOSS_I_X(op) LINLOSS_I_CAT(simde_mm256_, op)
+#define LINLOSS_I_XC(c) LINLOSS_I_CAT(SIMDE_, c)
+typedef simde__m256 linloss_i_v_f32;
+typedef simde__m256d linloss_i_v_f64;
 #endif
-#define LINLOSS__W_f32 8
-#define LINLOSS__W_f64 4
-#define LINLOSS__M LINLOSS__V
-#define LINLOSS__P LINLOSS__FN(LINLOSS__P_)
-#define LINLOSS__P_f32 ps
-#define LINLOSS__P_f64 pd
-#define LINLOSS__EPI LINLOSS__FN(LINLOSS__EPI_)
-#define LINLOSS__EPI_f32 epi32
-#define LINLOSS__EPI_f64 epi64
-#define LINLOSS__XP(op) LINLOSS__X(LINLOSS__CAT(op, LINLOSS__P)) /* add_ -> _mm256_add_ps */
-#define linloss__vzero() LINLOSS__XP(setzero_)()
-#define linloss__vset1(x) LINLOSS__XP(set1_)((LINLOSS__T)(x))
-#define linloss__vload(p) LINLOSS__XP(loadu_)(p)
-#define linloss__vstore(p, v) LINLOSS__XP(storeu_)(p, v)
-#define linloss__vadd(a, b) LINLOSS__XP(add_)(a, b)
-#define linloss__vsub(a, b) LINLOSS__XP(sub_)(a, b)
-#define linloss__vmul(a, b) LINLOSS__XP(mul_)(a, b)
-#define linloss__vdiv(a, b) LINLOSS__XP(div_)(a, b)
-#define linloss__vfma(a, b, c) LINLOSS__XP(fmadd_)(a, b, c)
-#define linloss__vmax(a, b) LINLOSS__XP(max_)(a, b) /* b when either is NaN */
-#define linloss__vmin(a, b) LINLOSS__XP(min_)(a, b)
-#define linloss__vrelu(a) LINLOSS__XP(max_)(linloss__vzero(), a)
-#define linloss__vabs(a) LINLOSS__XP(andnot_)(linloss__vset1(-0.0), a)
-#define linloss__vgt(a, b) LINLOSS__XP(cmp_)(a, b, LINLOSS__XC(CMP_GT_OQ))
-#define linloss__veq(a, b) LINLOSS__XP(cmp_)(a, b, LINLOSS__XC(CMP_EQ_OQ))
-#define linloss__visnan(a) LINLOSS__XP(cmp_)(a, a, LINLOSS__XC(CMP_UNORD_Q))
-#define linloss__vsel(m, a, b) LINLOSS__XP(blendv_)(b, a, m)
-#define linloss__vround(a) \
-  LINLOSS__XP(round_)(a, LINLOSS__XC(MM_FROUND_TO_NEAREST_INT) | LINLOSS__XC(MM_FROUND_NO_EXC))
-#define linloss__vshl_mant(a)                                                      \
-  LINLOSS__XP(castsi256_)(LINLOSS__X(LINLOSS__CAT(slli_, LINLOSS__EPI))(           \
-      LINLOSS__X(LINLOSS__CAT(LINLOSS__CAT(cast, LINLOSS__P), _si256))(a), LINLOSS__MANT))
+#define LINLOSS_I_W_f32 8
+#define LINLOSS_I_W_f64 4
+#define LINLOSS_I_M LINLOSS_I_V
+#define LINLOSS_I_P LINLOSS_I_FN(LINLOSS_I_P_)
+#define LINLOSS_I_P_f32 ps
+#define LINLOSS_I_P_f64 pd
+#define LINLOSS_I_EPI LINLOSS_I_FN(LINLOSS_I_EPI_)
+#define LINLOSS_I_EPI_f32 epi32
+#define LINLOSS_I_EPI_f64 epi64
+#define LINLOSS_I_XP(op) LINLOSS_I_X(LINLOSS_I_CAT(op, LINLOSS_I_P)) /* add_ -> _mm256_add_ps */
+#define linloss_i_vzero() LINLOSS_I_XP(setzero_)()
+#define linloss_i_vset1(x) LINLOSS_I_XP(set1_)((LINLOSS_I_T)(x))
+#define linloss_i_vload(p) LINLOSS_I_XP(loadu_)(p)
+#define linloss_i_vstore(p, v) LINLOSS_I_XP(storeu_)(p, v)
+#define linloss_i_vadd(a, b) LINLOSS_I_XP(add_)(a, b)
+#define linloss_i_vsub(a, b) LINLOSS_I_XP(sub_)(a, b)
+#define linloss_i_vmul(a, b) LINLOSS_I_XP(mul_)(a, b)
+#define linloss_i_vdiv(a, b) LINLOSS_I_XP(div_)(a, b)
+#define linloss_i_vfma(a, b, c) LINLOSS_I_XP(fmadd_)(a, b, c)
+#define linloss_i_vmax(a, b) LINLOSS_I_XP(max_)(a, b) /* b when either is NaN */
+#define linloss_i_vmin(a, b) LINLOSS_I_XP(min_)(a, b)
+#define linloss_i_vrelu(a) LINLOSS_I_XP(max_)(linloss_i_vzero(), a)
+#define linloss_i_vabs(a) LINLOSS_I_XP(andnot_)(linloss_i_vset1(-0.0), a)
+#define linloss_i_vgt(a, b) LINLOSS_I_XP(cmp_)(a, b, LINLOSS_I_XC(CMP_GT_OQ))
+#define linloss_i_veq(a, b) LINLOSS_I_XP(cmp_)(a, b, LINLOSS_I_XC(CMP_EQ_OQ))
+#define linloss_i_visnan(a) LINLOSS_I_XP(cmp_)(a, a, LINLOSS_I_XC(CMP_UNORD_Q))
+#define linloss_i_vsel(m, a, b) LINLOSS_I_XP(blendv_)(b, a, m)
+#define linloss_i_vround(a) \
+  LINLOSS_I_XP(round_)(a, LINLOSS_I_XC(MM_FROUND_TO_NEAREST_INT) | LINLOSS_I_XC(MM_FROUND_NO_EXC))
+#define linloss_i_vshl_mant(a)                                                      \
+  LINLOSS_I_XP(castsi256_)(LINLOSS_I_X(LINLOSS_I_CAT(slli_, LINLOSS_I_EPI))(           \
+      LINLOSS_I_X(LINLOSS_I_CAT(LINLOSS_I_CAT(cast, LINLOSS_I_P), _si256))(a), LINLOSS_I_MANT))
 /* Partial loads and stores: lanes below k, by masked moves, which touch no
    memory in the other lanes. Not for SIMDe, whose emulated masked loads
    read whole vectors: it takes the generic copies through a buffer. */
 #if LINLOSS_BACKEND == LINLOSS_BACKEND_AVX2
-#define linloss__vload_n LINLOSS__FN(linloss__vload_n_)
-#define linloss__vstore_n LINLOSS__FN(linloss__vstore_n_)
-#define LINLOSS__XMASK_f32(k) \
-  LINLOSS__X(cmpgt_epi32)(LINLOSS__X(set1_epi32)((int)(k)), LINLOSS__X(setr_epi32)(0, 1, 2, 3, 4, 5, 6, 7))
-#define LINLOSS__XMASK_f64(k) \
-  LINLOSS__X(cmpgt_epi64)(LINLOSS__X(set1_epi64x)((long long)(k)), LINLOSS__X(setr_epi64x)(0, 1, 2, 3))
-static inline linloss__v_f32 linloss__vload_n_f32(const float *p, size_t k, float fill) {
-  if (k >= 8) return LINLOSS__X(loadu_ps)(p); /* the common case, and masked moves are slow */
-  return LINLOSS__X(blendv_ps)(LINLOSS__X(set1_ps)(fill), LINLOSS__X(maskload_ps)(p, LINLOSS__XMASK_f32(k)),
-                               LINLOSS__X(castsi256_ps)(LINLOSS__XMASK_f32(k)));
+#define linloss_i_vload_n LINLOSS_I_FN(linloss_i_vload_n_)
+#define linloss_i_vstore_n LINLOSS_I_FN(linloss_i_vstore_n_)
+#define LINLOSS_I_XMASK_f32(k) \
+  LINLOSS_I_X(cmpgt_epi32)(LINLOSS_I_X(set1_epi32)((int)(k)), LINLOSS_I_X(setr_epi32)(0, 1, 2, 3, 4, 5, 6, 7))
+#define LINLOSS_I_XMASK_f64(k) \
+  LINLOSS_I_X(cmpgt_epi64)(LINLOSS_I_X(set1_epi64x)((long long)(k)), LINLOSS_I_X(setr_epi64x)(0, 1, 2, 3))
+static inline linloss_i_v_f32 linloss_i_vload_n_f32(const float *p, size_t k, float fill) {
+  if (k >= 8) return LINLOSS_I_X(loadu_ps)(p); /* the common case, and masked moves are slow */
+  return LINLOSS_I_X(blendv_ps)(LINLOSS_I_X(set1_ps)(fill), LINLOSS_I_X(maskload_ps)(p, LINLOSS_I_XMASK_f32(k)),
+                               LINLOSS_I_X(castsi256_ps)(LINLOSS_I_XMASK_f32(k)));
 }
-static inline linloss__v_f64 linloss__vload_n_f64(const double *p, size_t k, double fill) {
-  if (k >= 4) return LINLOSS__X(loadu_pd)(p);
-  return LINLOSS__X(blendv_pd)(LINLOSS__X(set1_pd)(fill), LINLOSS__X(maskload_pd)(p, LINLOSS__XMASK_f64(k)),
-                               LINLOSS__X(castsi256_pd)(LINLOSS__XMASK_f64(k)));
+static inline linloss_i_v_f64 linloss_i_vload_n_f64(const double *p, size_t k, double fill) {
+  if (k >= 4) return LINLOSS_I_X(loadu_pd)(p);
+  return LINLOSS_I_X(blendv_pd)(LINLOSS_I_X(set1_pd)(fill), LINLOSS_I_X(maskload_pd)(p, LINLOSS_I_XMASK_f64(k)),
+                               LINLOSS_I_X(castsi256_pd)(LINLOSS_I_XMASK_f64(k)));
 }
-static inline void linloss__vstore_n_f32(float *p, linloss__v_f32 v, size_t k) {
-  if (k >= 8) LINLOSS__X(storeu_ps)(p, v);
-  else LINLOSS__X(maskstore_ps)(p, LINLOSS__XMASK_f32(k), v);
+static inline void linloss_i_vstore_n_f32(float *p, linloss_i_v_f32 v, size_t k) {
+  if (k >= 8) LINLOSS_I_X(storeu_ps)(p, v);
+  else LINLOSS_I_X(maskstore_ps)(p, LINLOSS_I_XMASK_f32(k), v);
 }
-static inline void linloss__vstore_n_f64(double *p, linloss__v_f64 v, size_t k) {
-  if (k >= 4) LINLOSS__X(storeu_pd)(p, v);
-  else LINLOSS__X(maskstore_pd)(p, LINLOSS__XMASK_f64(k), v);
+static inline void linloss_i_vstore_n_f64(double *p, linloss_i_v_f64 v, size_t k) {
+  if (k >= 4) LINLOSS_I_X(storeu_pd)(p, v);
+  else LINLOSS_I_X(maskstore_pd)(p, LINLOSS_I_XMASK_f64(k), v);
 }
 #endif /* AVX2 */
 
 #elif LINLOSS_BACKEND == LINLOSS_BACKEND_AVX512
 #include <immintrin.h>
-typedef __m512 linloss__v_f32;
-typedef __m512d linloss__v_f64;
-typedef __mmask16 linloss__m_f32;
-typedef __mmask8 linloss__m_f64;
-#define LINLOSS__W_f32 16
-#define LINLOSS__W_f64 8
-#define LINLOSS__M LINLOSS__FN(linloss__m_)
-#define LINLOSS__P LINLOSS__FN(LINLOSS__P_)
-#define LINLOSS__P_f32 ps
-#define LINLOSS__P_f64 pd
-#define LINLOSS__EPI LINLOSS__FN(LINLOSS__EPI_)
-#define LINLOSS__EPI_f32 epi32
-#define LINLOSS__EPI_f64 epi64
-#define LINLOSS__ZP(op) LINLOSS__CAT(_mm512_, LINLOSS__CAT(op, LINLOSS__P)) /* add_ -> _mm512_add_ps */
-#define linloss__vzero() LINLOSS__ZP(setzero_)()
-#define linloss__vset1(x) LINLOSS__ZP(set1_)((LINLOSS__T)(x))
-#define linloss__vload(p) LINLOSS__ZP(loadu_)(p)
-#define linloss__vstore(p, v) LINLOSS__ZP(storeu_)(p, v)
-#define linloss__vadd(a, b) LINLOSS__ZP(add_)(a, b)
-#define linloss__vsub(a, b) LINLOSS__ZP(sub_)(a, b)
-#define linloss__vmul(a, b) LINLOSS__ZP(mul_)(a, b)
-#define linloss__vdiv(a, b) LINLOSS__ZP(div_)(a, b)
-#define linloss__vfma(a, b, c) LINLOSS__ZP(fmadd_)(a, b, c)
-#define linloss__vmax(a, b) LINLOSS__ZP(max_)(a, b) /* b when either is NaN */
-#define linloss__vmin(a, b) LINLOSS__ZP(min_)(a, b)
-#define linloss__vrelu(a) LINLOSS__ZP(max_)(linloss__vzero(), a)
-#define linloss__vabs(a) LINLOSS__ZP(abs_)(a)
-#define linloss__vgt(a, b) LINLOSS__CAT(LINLOSS__ZP(cmp_), _mask)(a, b, _CMP_GT_OQ)
-#define linloss__veq(a, b) LINLOSS__CAT(LINLOSS__ZP(cmp_), _mask)(a, b, _CMP_EQ_OQ)
-#define linloss__visnan(a) LINLOSS__CAT(LINLOSS__ZP(cmp_), _mask)(a, a, _CMP_UNORD_Q)
-#define linloss__vsel(m, a, b) LINLOSS__ZP(mask_blend_)(m, b, a)
-#define linloss__vhsum(v) LINLOSS__ZP(reduce_add_)(v)
-#define linloss__vhmax(v) LINLOSS__ZP(reduce_max_)(v)
-#define linloss__vround(a) LINLOSS__ZP(roundscale_)(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
-#define linloss__vshl_mant(a)                                                       \
-  LINLOSS__ZP(castsi512_)(LINLOSS__CAT(_mm512_slli_, LINLOSS__EPI)(                 \
-      LINLOSS__CAT(_mm512_cast, LINLOSS__CAT(LINLOSS__P, _si512))(a), LINLOSS__MANT))
+typedef __m512 linloss_i_v_f32;
+typedef __m512d linloss_i_v_f64;
+typedef __mmask16 linloss_i_m_f32;
+typedef __mmask8 linloss_i_m_f64;
+#define LINLOSS_I_W_f32 16
+#define LINLOSS_I_W_f64 8
+#define LINLOSS_I_M LINLOSS_I_FN(linloss_i_m_)
+#define LINLOSS_I_P LINLOSS_I_FN(LINLOSS_I_P_)
+#define LINLOSS_I_P_f32 ps
+#define LINLOSS_I_P_f64 pd
+#define LINLOSS_I_EPI LINLOSS_I_FN(LINLOSS_I_EPI_)
+#define LINLOSS_I_EPI_f32 epi32
+#define LINLOSS_I_EPI_f64 epi64
+#define LINLOSS_I_ZP(op) LINLOSS_I_CAT(_mm512_, LINLOSS_I_CAT(op, LINLOSS_I_P)) /* add_ -> _mm512_add_ps */
+#define linloss_i_vzero() LINLOSS_I_ZP(setzero_)()
+#define linloss_i_vset1(x) LINLOSS_I_ZP(set1_)((LINLOSS_I_T)(x))
+#define linloss_i_vload(p) LINLOSS_I_ZP(loadu_)(p)
+#define linloss_i_vstore(p, v) LINLOSS_I_ZP(storeu_)(p, v)
+#define linloss_i_vadd(a, b) LINLOSS_I_ZP(add_)(a, b)
+#define linloss_i_vsub(a, b) LINLOSS_I_ZP(sub_)(a, b)
+#define linloss_i_vmul(a, b) LINLOSS_I_ZP(mul_)(a, b)
+#define linloss_i_vdiv(a, b) LINLOSS_I_ZP(div_)(a, b)
+#define linloss_i_vfma(a, b, c) LINLOSS_I_ZP(fmadd_)(a, b, c)
+#define linloss_i_vmax(a, b) LINLOSS_I_ZP(max_)(a, b) /* b when either is NaN */
+#define linloss_i_vmin(a, b) LINLOSS_I_ZP(min_)(a, b)
+#define linloss_i_vrelu(a) LINLOSS_I_ZP(max_)(linloss_i_vzero(), a)
+#define linloss_i_vabs(a) LINLOSS_I_ZP(abs_)(a)
+#define linloss_i_vgt(a, b) LINLOSS_I_CAT(LINLOSS_I_ZP(cmp_), _mask)(a, b, _CMP_GT_OQ)
+#define linloss_i_veq(a, b) LINLOSS_I_CAT(LINLOSS_I_ZP(cmp_), _mask)(a, b, _CMP_EQ_OQ)
+#define linloss_i_visnan(a) LINLOSS_I_CAT(LINLOSS_I_ZP(cmp_), _mask)(a, a, _CMP_UNORD_Q)
+#define linloss_i_vsel(m, a, b) LINLOSS_I_ZP(mask_blend_)(m, b, a)
+#define linloss_i_vhsum(v) LINLOSS_I_ZP(reduce_add_)(v)
+#define linloss_i_vhmax(v) LINLOSS_I_ZP(reduce_max_)(v)
+#define linloss_i_vround(a) LINLOSS_I_ZP(roundscale_)(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
+#define linloss_i_vshl_mant(a)                                                       \
+  LINLOSS_I_ZP(castsi512_)(LINLOSS_I_CAT(_mm512_slli_, LINLOSS_I_EPI)(                 \
+      LINLOSS_I_CAT(_mm512_cast, LINLOSS_I_CAT(LINLOSS_I_P, _si512))(a), LINLOSS_I_MANT))
 /* Partial loads and stores: lanes below k, masked (no access to the others). */
-#define linloss__vload_n(p, k, fill) \
-  LINLOSS__ZP(mask_loadu_)(linloss__vset1(fill), (LINLOSS__M)((1u << (k)) - 1), p)
-#define linloss__vstore_n(p, v, k) LINLOSS__ZP(mask_storeu_)(p, (LINLOSS__M)((1u << (k)) - 1), v)
+#define linloss_i_vload_n(p, k, fill) \
+  LINLOSS_I_ZP(mask_loadu_)(linloss_i_vset1(fill), (LINLOSS_I_M)((1u << (k)) - 1), p)
+#define linloss_i_vstore_n(p, v, k) LINLOSS_I_ZP(mask_storeu_)(p, (LINLOSS_I_M)((1u << (k)) - 1), v)
 
 #elif LINLOSS_BACKEND == LINLOSS_BACKEND_NEON
 #include <arm_neon.h>
-typedef float32x4_t linloss__v_f32;
-typedef float64x2_t linloss__v_f64;
-typedef uint32x4_t linloss__m_f32;
-typedef uint64x2_t linloss__m_f64;
-#define LINLOSS__W_f32 4
-#define LINLOSS__W_f64 2
-#define LINLOSS__M LINLOSS__FN(linloss__m_)
-#define LINLOSS__NQ(op) LINLOSS__CAT(op, LINLOSS__TS) /* vaddq_ -> vaddq_f32 */
-#define linloss__vzero() LINLOSS__NQ(vdupq_n_)(0)
-#define linloss__vset1(x) LINLOSS__NQ(vdupq_n_)((LINLOSS__T)(x))
-#define linloss__vload(p) LINLOSS__NQ(vld1q_)(p)
-#define linloss__vstore(p, v) LINLOSS__NQ(vst1q_)(p, v)
-#define linloss__vadd(a, b) LINLOSS__NQ(vaddq_)(a, b)
-#define linloss__vsub(a, b) LINLOSS__NQ(vsubq_)(a, b)
-#define linloss__vmul(a, b) LINLOSS__NQ(vmulq_)(a, b)
-#define linloss__vdiv(a, b) LINLOSS__NQ(vdivq_)(a, b)
-#define linloss__vfma(a, b, c) LINLOSS__NQ(vfmaq_)(c, a, b)
-#define linloss__vmax(a, b) LINLOSS__NQ(vmaxq_)(a, b) /* NaN when either is NaN */
-#define linloss__vmin(a, b) LINLOSS__NQ(vminq_)(a, b)
-#define linloss__vrelu(a) LINLOSS__NQ(vmaxq_)(linloss__vzero(), a)
-#define linloss__vabs(a) LINLOSS__NQ(vabsq_)(a)
-#define linloss__vgt(a, b) LINLOSS__NQ(vcgtq_)(a, b)
-#define linloss__veq(a, b) LINLOSS__NQ(vceqq_)(a, b)
-#define linloss__visnan(a) LINLOSS__NQ(linloss__visnan_)(a)
-#define linloss__vsel(m, a, b) LINLOSS__NQ(vbslq_)(m, a, b)
-#define linloss__vhsum(v) LINLOSS__NQ(vaddvq_)(v)
-#define linloss__vhmax(v) LINLOSS__NQ(vmaxvq_)(v)
-#define linloss__vround(a) LINLOSS__NQ(vrndnq_)(a)
-#define linloss__vshl_mant(a) LINLOSS__NQ(linloss__vshl_mant_)(a)
-static inline uint32x4_t linloss__visnan_f32(float32x4_t a) { return vmvnq_u32(vceqq_f32(a, a)); }
-static inline uint64x2_t linloss__visnan_f64(float64x2_t a) {
+typedef float32x4_t linloss_i_v_f32;
+typedef float64x2_t linloss_i_v_f64;
+typedef uint32x4_t linloss_i_m_f32;
+typedef uint64x2_t linloss_i_m_f64;
+#define LINLOSS_I_W_f32 4
+#define LINLOSS_I_W_f64 2
+#define LINLOSS_I_M LINLOSS_I_FN(linloss_i_m_)
+#define LINLOSS_I_NQ(op) LINLOSS_I_CAT(op, LINLOSS_I_TS) /* vaddq_ -> vaddq_f32 */
+#define linloss_i_vzero() LINLOSS_I_NQ(vdupq_n_)(0)
+#define linloss_i_vset1(x) LINLOSS_I_NQ(vdupq_n_)((LINLOSS_I_T)(x))
+#define linloss_i_vload(p) LINLOSS_I_NQ(vld1q_)(p)
+#define linloss_i_vstore(p, v) LINLOSS_I_NQ(vst1q_)(p, v)
+#define linloss_i_vadd(a, b) LINLOSS_I_NQ(vaddq_)(a, b)
+#define linloss_i_vsub(a, b) LINLOSS_I_NQ(vsubq_)(a, b)
+#define linloss_i_vmul(a, b) LINLOSS_I_NQ(vmulq_)(a, b)
+#define linloss_i_vdiv(a, b) LINLOSS_I_NQ(vdivq_)(a, b)
+#define linloss_i_vfma(a, b, c) LINLOSS_I_NQ(vfmaq_)(c, a, b)
+#define linloss_i_vmax(a, b) LINLOSS_I_NQ(vmaxq_)(a, b) /* NaN when either is NaN */
+#define linloss_i_vmin(a, b) LINLOSS_I_NQ(vminq_)(a, b)
+#define linloss_i_vrelu(a) LINLOSS_I_NQ(vmaxq_)(linloss_i_vzero(), a)
+#define linloss_i_vabs(a) LINLOSS_I_NQ(vabsq_)(a)
+#define linloss_i_vgt(a, b) LINLOSS_I_NQ(vcgtq_)(a, b)
+#define linloss_i_veq(a, b) LINLOSS_I_NQ(vceqq_)(a, b)
+#define linloss_i_visnan(a) LINLOSS_I_NQ(linloss_i_visnan_)(a)
+#define linloss_i_vsel(m, a, b) LINLOSS_I_NQ(vbslq_)(m, a, b)
+#define linloss_i_vhsum(v) LINLOSS_I_NQ(vaddvq_)(v)
+#define linloss_i_vhmax(v) LINLOSS_I_NQ(vmaxvq_)(v)
+#define linloss_i_vround(a) LINLOSS_I_NQ(vrndnq_)(a)
+#define linloss_i_vshl_mant(a) LINLOSS_I_NQ(linloss_i_vshl_mant_)(a)
+static inline uint32x4_t linloss_i_visnan_f32(float32x4_t a) { return vmvnq_u32(vceqq_f32(a, a)); }
+static inline uint64x2_t linloss_i_visnan_f64(float64x2_t a) {
   return vreinterpretq_u64_u32(vmvnq_u32(vreinterpretq_u32_u64(vceqq_f64(a, a))));
 }
-static inline float32x4_t linloss__vshl_mant_f32(float32x4_t a) {
+static inline float32x4_t linloss_i_vshl_mant_f32(float32x4_t a) {
   return vreinterpretq_f32_u32(vshlq_n_u32(vreinterpretq_u32_f32(a), 23));
 }
-static inline float64x2_t linloss__vshl_mant_f64(float64x2_t a) {
+static inline float64x2_t linloss_i_vshl_mant_f64(float64x2_t a) {
   return vreinterpretq_f64_u64(vshlq_n_u64(vreinterpretq_u64_f64(a), 52));
 }
 
 #elif LINLOSS_BACKEND == LINLOSS_BACKEND_SCALAR
 /* Plain C: a "vector" of one element, libm's exp and log1p. */
-#define LINLOSS__W 1
-#define LINLOSS__V LINLOSS__T
-#define LINLOSS__M int
-#define linloss__vzero() ((LINLOSS__T)0)
-#define linloss__vset1(x) ((LINLOSS__T)(x))
-#define linloss__vload(p) (*(p))
-#define linloss__vstore(p, v) (*(p) = (v))
-#define linloss__vadd(a, b) ((a) + (b))
-#define linloss__vsub(a, b) ((a) - (b))
-#define linloss__vmul(a, b) ((a) * (b))
-#define linloss__vdiv(a, b) ((a) / (b))
-#define linloss__vfma(a, b, c) ((a) * (b) + (c))
-#define linloss__vmax(a, b) ((a) > (b) ? (a) : (b))
-#define linloss__vrelu(a) (!((a) <= 0) ? (a) : (LINLOSS__T)0)
-#define linloss__vabs(a) ((a) < 0 ? -(a) : (a))
-#define linloss__vgt(a, b) ((a) > (b))
-#define linloss__veq(a, b) ((a) == (b))
-#define linloss__visnan(a) ((a) != (a))
-#define linloss__vsel(m, a, b) ((m) ? (a) : (b))
-#define linloss__vhsum(v) (v)
-#define linloss__vhmax(v) (v)
-#define linloss__vexp(a) LINLOSS__FN(linloss__exp_)(a)
-#define linloss__vlog1p(a) LINLOSS__FN(linloss__log1p_)(a)
-static inline float linloss__exp_f32(float x) { return expf(x); }
-static inline double linloss__exp_f64(double x) { return exp(x); }
-static inline float linloss__log1p_f32(float x) { return log1pf(x); }
-static inline double linloss__log1p_f64(double x) { return log1p(x); }
+#define LINLOSS_I_W 1
+#define LINLOSS_I_V LINLOSS_I_T
+#define LINLOSS_I_M int
+#define linloss_i_vzero() ((LINLOSS_I_T)0)
+#define linloss_i_vset1(x) ((LINLOSS_I_T)(x))
+#define linloss_i_vload(p) (*(p))
+#define linloss_i_vstore(p, v) (*(p) = (v))
+#define linloss_i_vadd(a, b) ((a) + (b))
+#define linloss_i_vsub(a, b) ((a) - (b))
+#define linloss_i_vmul(a, b) ((a) * (b))
+#define linloss_i_vdiv(a, b) ((a) / (b))
+#define linloss_i_vfma(a, b, c) ((a) * (b) + (c))
+#define linloss_i_vmax(a, b) ((a) > (b) ? (a) : (b))
+#define linloss_i_vrelu(a) (!((a) <= 0) ? (a) : (LINLOSS_I_T)0)
+#define linloss_i_vabs(a) ((a) < 0 ? -(a) : (a))
+#define linloss_i_vgt(a, b) ((a) > (b))
+#define linloss_i_veq(a, b) ((a) == (b))
+#define linloss_i_visnan(a) ((a) != (a))
+#define linloss_i_vsel(m, a, b) ((m) ? (a) : (b))
+#define linloss_i_vhsum(v) (v)
+#define linloss_i_vhmax(v) (v)
+#define linloss_i_vexp(a) LINLOSS_I_FN(linloss_i_exp_)(a)
+#define linloss_i_vlog1p(a) LINLOSS_I_FN(linloss_i_log1p_)(a)
+static inline float linloss_i_exp_f32(float x) { return expf(x); }
+static inline double linloss_i_exp_f64(double x) { return exp(x); }
+static inline float linloss_i_log1p_f32(float x) { return log1pf(x); }
+static inline double linloss_i_log1p_f64(double x) { return log1p(x); }
 #endif
 
 
 /* Horizontal sums and maxima through memory, where the backend has no
    instruction for them. */
-#ifndef linloss__vhsum
-#define linloss__vhsum LINLOSS__FN(linloss__vhsum_)
-#define linloss__vhmax LINLOSS__FN(linloss__vhmax_)
-#define LINLOSS__GENERIC_HORIZONTAL
+#ifndef linloss_i_vhsum
+#define linloss_i_vhsum LINLOSS_I_FN(linloss_i_vhsum_)
+#define linloss_i_vhmax LINLOSS_I_FN(linloss_i_vhmax_)
+#define LINLOSS_I_GENERIC_HORIZONTAL
 #endif
 
 /* exp(x) = 2^n e^r, n = round(x / ln 2), r = x - n ln 2 (two-part ln 2), e^r
@@ -541,108 +541,108 @@ static inline double linloss__log1p_f64(double x) { return log1p(x); }
    are rounded once. x is clamped first: exp gives +0 below -104 (f32) / -746
    (f64) and -inf, +inf above 89 / 710, NaN for NaN. */
 #if LINLOSS_BACKEND != LINLOSS_BACKEND_SCALAR
-static const double linloss__inv_factorial[14] = {
+static const double linloss_i_inv_factorial[14] = {
     1.0, 1.0, 1.0 / 2, 1.0 / 6, 1.0 / 24, 1.0 / 120, 1.0 / 720, 1.0 / 5040, 1.0 / 40320,
     1.0 / 362880, 1.0 / 3628800, 1.0 / 39916800, 1.0 / 479001600, 1.0 / 6227020800.0};
 #endif
-#define LINLOSS__EXP_DEGREE_f32 7
-#define LINLOSS__EXP_DEGREE_f64 13
-#define LINLOSS__EXP_LO_f32 -104.0
-#define LINLOSS__EXP_LO_f64 -746.0
-#define LINLOSS__EXP_HI_f32 89.0
-#define LINLOSS__EXP_HI_f64 710.0
-#define LINLOSS__LN2_HI_f32 0.693359375
-#define LINLOSS__LN2_LO_f32 -2.12194440e-4
-#define LINLOSS__LN2_HI_f64 6.93145751953125e-1
-#define LINLOSS__LN2_LO_f64 1.42860682030941723212e-6
+#define LINLOSS_I_EXP_DEGREE_f32 7
+#define LINLOSS_I_EXP_DEGREE_f64 13
+#define LINLOSS_I_EXP_LO_f32 -104.0
+#define LINLOSS_I_EXP_LO_f64 -746.0
+#define LINLOSS_I_EXP_HI_f32 89.0
+#define LINLOSS_I_EXP_HI_f64 710.0
+#define LINLOSS_I_LN2_HI_f32 0.693359375
+#define LINLOSS_I_LN2_LO_f32 -2.12194440e-4
+#define LINLOSS_I_LN2_HI_f64 6.93145751953125e-1
+#define LINLOSS_I_LN2_LO_f64 1.42860682030941723212e-6
 /* 2^MANT + the exponent bias: n + this has n + bias in its low bits */
-#define LINLOSS__POW2_MAGIC_f32 8388735.0          /* 2^23 + 127  */
-#define LINLOSS__POW2_MAGIC_f64 4503599627371519.0 /* 2^52 + 1023 */
+#define LINLOSS_I_POW2_MAGIC_f32 8388735.0          /* 2^23 + 127  */
+#define LINLOSS_I_POW2_MAGIC_f64 4503599627371519.0 /* 2^52 + 1023 */
 /* log1p(a) on [0, 1]: 2 atanh(f / (2 + f)) with f = a, or ln 2 plus that
    with f = (a - 1) / 2 (exact) when a > 1/2; the odd series in s = f/(2+f),
    |s| <= 0.2, to this many terms after s: */
-#define LINLOSS__LOG_TERMS_f32 5
-#define LINLOSS__LOG_TERMS_f64 11
+#define LINLOSS_I_LOG_TERMS_f32 5
+#define LINLOSS_I_LOG_TERMS_f64 11
 
 /* Register tiles of the matrix products (see the template), and the loops
    over them that the compiler should unroll even at -O2. */
 #if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 8
-#define LINLOSS__UNROLL _Pragma("GCC unroll 16")
+#define LINLOSS_I_UNROLL _Pragma("GCC unroll 16")
 #else
-#define LINLOSS__UNROLL
+#define LINLOSS_I_UNROLL
 #endif
-/* LINLOSS__INREG(v): keep the vector v in a register. Without it compilers
+/* LINLOSS_I_INREG(v): keep the vector v in a register. Without it compilers
    fold the loads of a tile's operands into its FMAs, loading each vector once
    per use instead of once: the loads, not the FMAs, then bound the speed. */
 #if defined(__GNUC__) && (LINLOSS_BACKEND == LINLOSS_BACKEND_AVX2 || LINLOSS_BACKEND == LINLOSS_BACKEND_AVX512)
-#define LINLOSS__INREG(v) __asm__("" : "+v"(v))
+#define LINLOSS_I_INREG(v) __asm__("" : "+v"(v))
 #elif defined(__GNUC__) && LINLOSS_BACKEND == LINLOSS_BACKEND_NEON
-#define LINLOSS__INREG(v) __asm__("" : "+w"(v))
+#define LINLOSS_I_INREG(v) __asm__("" : "+w"(v))
 #else
-#define LINLOSS__INREG(v) ((void)0)
+#define LINLOSS_I_INREG(v) ((void)0)
 #endif
-#ifndef LINLOSS__L2_BYTES /* a W this size stays in the L2 cache */
-#define LINLOSS__L2_BYTES 262144
+#ifndef LINLOSS_I_L2_BYTES /* a W this size stays in the L2 cache */
+#define LINLOSS_I_L2_BYTES 262144
 #endif
-#ifndef LINLOSS__XBLOCK_BYTES /* the rows of X of a block, kept in L2 */
-#define LINLOSS__XBLOCK_BYTES 393216
+#ifndef LINLOSS_I_XBLOCK_BYTES /* the rows of X of a block, kept in L2 */
+#define LINLOSS_I_XBLOCK_BYTES 393216
 #endif
-#ifndef LINLOSS__KC_BYTES /* else D goes in panels of this many bytes of a row */
-#define LINLOSS__KC_BYTES 4096
+#ifndef LINLOSS_I_KC_BYTES /* else D goes in panels of this many bytes of a row */
+#define LINLOSS_I_KC_BYTES 4096
 #endif
 /* The tile functions take their shape as arguments that are constants once
    inlined: they must be inlined for their loops to unroll into registers. */
 #if defined(__GNUC__)
-#define LINLOSS__TILE static inline __attribute__((always_inline))
+#define LINLOSS_I_TILE static inline __attribute__((always_inline))
 #else
-#define LINLOSS__TILE static inline
+#define LINLOSS_I_TILE static inline
 #endif
 /* Tile shapes: forward MR rows x NR classes, backward BNR classes x KV
    vectors, outer-product form OMR rows x ONV vectors; at most ACC
    accumulators each, as many as the vector registers allow. */
 #if LINLOSS_BACKEND == LINLOSS_BACKEND_AVX512 || LINLOSS_BACKEND == LINLOSS_BACKEND_NEON
-#define LINLOSS__REGS32 1
+#define LINLOSS_I_REGS32 1
 #else
-#define LINLOSS__REGS32 0
+#define LINLOSS_I_REGS32 0
 #endif
-#ifndef LINLOSS__MR
-#define LINLOSS__MR (LINLOSS__REGS32 ? 4 : 2)
+#ifndef LINLOSS_I_MR
+#define LINLOSS_I_MR (LINLOSS_I_REGS32 ? 4 : 2)
 #endif
-#ifndef LINLOSS__NR
-#define LINLOSS__NR 5
+#ifndef LINLOSS_I_NR
+#define LINLOSS_I_NR 5
 #endif
-#ifndef LINLOSS__BNR
-#define LINLOSS__BNR 5
+#ifndef LINLOSS_I_BNR
+#define LINLOSS_I_BNR 5
 #endif
-#ifndef LINLOSS__KV
-#define LINLOSS__KV (LINLOSS__REGS32 ? 4 : 2)
+#ifndef LINLOSS_I_KV
+#define LINLOSS_I_KV (LINLOSS_I_REGS32 ? 4 : 2)
 #endif
-#ifndef LINLOSS__OMR
-#define LINLOSS__OMR 6
+#ifndef LINLOSS_I_OMR
+#define LINLOSS_I_OMR 6
 #endif
-#ifndef LINLOSS__ONV
-#define LINLOSS__ONV (LINLOSS__REGS32 ? 4 : 2)
+#ifndef LINLOSS_I_ONV
+#define LINLOSS_I_ONV (LINLOSS_I_REGS32 ? 4 : 2)
 #endif
-#ifndef LINLOSS__ACC
-#define LINLOSS__ACC (LINLOSS__REGS32 ? 24 : 12)
+#ifndef LINLOSS_I_ACC
+#define LINLOSS_I_ACC (LINLOSS_I_REGS32 ? 24 : 12)
 #endif
-#define LINLOSS__ALIGN (64 / sizeof(LINLOSS__T)) /* elements in 64 bytes */
-#ifndef LINLOSS__COPY_ROWS /* W_CD is copied for at least this many rows */
-#define LINLOSS__COPY_ROWS 16
+#define LINLOSS_I_ALIGN (64 / sizeof(LINLOSS_I_T)) /* elements in 64 bytes */
+#ifndef LINLOSS_I_COPY_ROWS /* W_CD is copied for at least this many rows */
+#define LINLOSS_I_COPY_ROWS 16
 #endif
-#ifndef LINLOSS__SMALL_D /* rows up to this long take the outer-product form */
-#define LINLOSS__SMALL_D 128
+#ifndef LINLOSS_I_SMALL_D /* rows up to this long take the outer-product form */
+#define LINLOSS_I_SMALL_D 128
 #endif
-#ifndef LINLOSS__OKC /* panels of D in the outer-product form */
-#define LINLOSS__OKC 256
+#ifndef LINLOSS_I_OKC /* panels of D in the outer-product form */
+#define LINLOSS_I_OKC 256
 #endif
 
 /* ------------------------------------------ shared, type-free helpers */
 
-static inline int linloss__finite(double x) { return x == x && x - x == 0; }
+static inline int linloss_i_finite(double x) { return x == x && x - x == 0; }
 
 /* a * b * e without overflowing size_t */
-static inline int linloss__size_ok(size_t a, size_t b, size_t e) {
+static inline int linloss_i_size_ok(size_t a, size_t b, size_t e) {
   if (a == 0 || b == 0) return 1;
   if (b > SIZE_MAX / a) return 0;
   return a * b <= SIZE_MAX / e;
@@ -677,20 +677,20 @@ static inline const char *linloss_status_string(linloss_status st) {
   return "unknown linloss_status";
 }
 
-static inline const char *linloss_backend_name(void) { return LINLOSS__BACKEND_NAME; }
+static inline const char *linloss_backend_name(void) { return LINLOSS_I_BACKEND_NAME; }
 
 /* The options a call works with: the caller's, or the defaults. */
-static inline linloss_options linloss__opts(const linloss_options *opt) {
+static inline linloss_options linloss_i_opts(const linloss_options *opt) {
   return opt ? *opt : linloss_options_default();
 }
 
 /* Parameters, checked before labels. nclass is C (2 for logistic); n the
    number of samples, for the sample weights. */
-static inline linloss_status linloss__check_params(const linloss_options *o, size_t n,
+static inline linloss_status linloss_i_check_params(const linloss_options *o, size_t n,
                                                    size_t nclass) {
   size_t i;
-  if (!linloss__finite(o->delta) || o->delta < 0) return LINLOSS_ERR_PARAM;
-  if (!linloss__finite(o->reg) || o->reg < 0) return LINLOSS_ERR_PARAM;
+  if (!linloss_i_finite(o->delta) || o->delta < 0) return LINLOSS_ERR_PARAM;
+  if (!linloss_i_finite(o->reg) || o->reg < 0) return LINLOSS_ERR_PARAM;
   if (!(o->label_smoothing >= 0 && o->label_smoothing < 1)) return LINLOSS_ERR_PARAM;
   if (o->hinge_power != 1 && o->hinge_power != 2) return LINLOSS_ERR_PARAM;
   if (o->w_layout != LINLOSS_W_DC && o->w_layout != LINLOSS_W_CD) return LINLOSS_ERR_PARAM;
@@ -698,14 +698,14 @@ static inline linloss_status linloss__check_params(const linloss_options *o, siz
   if (o->svm_variant != LINLOSS_SVM_WW && o->svm_variant != LINLOSS_SVM_CS)
     return LINLOSS_ERR_PARAM;
   for (i = 0; o->class_weight && i < nclass; i++)
-    if (!linloss__finite(o->class_weight[i]) || o->class_weight[i] < 0) return LINLOSS_ERR_PARAM;
+    if (!linloss_i_finite(o->class_weight[i]) || o->class_weight[i] < 0) return LINLOSS_ERR_PARAM;
   for (i = 0; o->sample_weight && i < n; i++)
-    if (!linloss__finite(o->sample_weight[i]) || o->sample_weight[i] < 0) return LINLOSS_ERR_PARAM;
+    if (!linloss_i_finite(o->sample_weight[i]) || o->sample_weight[i] < 0) return LINLOSS_ERR_PARAM;
   return LINLOSS_OK;
 }
 
 /* The weight of sample i: 0 for the ignore label. */
-static inline double linloss__weight(const linloss_options *o, const int32_t *y, size_t i) {
+static inline double linloss_i_weight(const linloss_options *o, const int32_t *y, size_t i) {
   double w = 1.0;
   if (o->ignore_label != LINLOSS_NO_IGNORE && y[i] == o->ignore_label) return 0.0;
   if (o->class_weight) w = o->class_weight[y[i]];
@@ -714,7 +714,7 @@ static inline double linloss__weight(const linloss_options *o, const int32_t *y,
 }
 
 /* Labels, last of the checks; gives the total weight of the batch. */
-static inline linloss_status linloss__check_labels(const linloss_options *o, size_t n,
+static inline linloss_status linloss_i_check_labels(const linloss_options *o, size_t n,
                                                    const int32_t *y, size_t nclass,
                                                    double *total) {
   size_t i;
@@ -723,21 +723,21 @@ static inline linloss_status linloss__check_labels(const linloss_options *o, siz
     int ignored = o->ignore_label != LINLOSS_NO_IGNORE && y[i] == o->ignore_label;
     if (!ignored && (y[i] < 0 || (size_t)y[i] >= nclass)) return LINLOSS_ERR_LABEL;
   }
-  for (i = 0; i < n; i++) t += linloss__weight(o, y, i);
+  for (i = 0; i < n; i++) t += linloss_i_weight(o, y, i);
   *total = t;
   return LINLOSS_OK;
 }
 
-enum { LINLOSS__KIND_SVM, LINLOSS__KIND_SOFTMAX };
+enum { LINLOSS_I_KIND_SVM, LINLOSS_I_KIND_SOFTMAX };
 
 /* The rows first .. first+r-1 of weight other than 0, as offsets from first:
    the rows the gradient of W is made of (the others add exactly nothing,
    even when their X holds NaN or infinities). Gives their number. */
-static inline size_t linloss__active(const linloss_options *o, const int32_t *y, size_t first,
+static inline size_t linloss_i_active(const linloss_options *o, const int32_t *y, size_t first,
                                      size_t r, size_t *act) {
   size_t i, m = 0;
   for (i = 0; i < r; i++)
-    if (linloss__weight(o, y, first + i) != 0) act[m++] = i;
+    if (linloss_i_weight(o, y, first + i) != 0) act[m++] = i;
   return m;
 }
 
@@ -748,17 +748,17 @@ static inline size_t linloss__active(const linloss_options *o, const int32_t *y,
    where the dot form would spend its time in horizontal sums); else the dot
    form, on a cache-aligned class-major copy of a small W (copy: stride ldw)
    or on W_CD itself. wlen: elements of scratch for the copy. */
-typedef struct linloss__plan {
+typedef struct linloss_i_plan {
   int small, odc, copy;
   size_t ldw, wlen;
-} linloss__plan;
+} linloss_i_plan;
 
-static inline linloss__plan linloss__plan_make(int dc, size_t n, size_t d, size_t c, size_t size) {
-  linloss__plan p;
+static inline linloss_i_plan linloss_i_plan_make(int dc, size_t n, size_t d, size_t c, size_t size) {
+  linloss_i_plan p;
   const size_t align = 64 / size;
-  p.small = c * d <= LINLOSS__L2_BYTES / size;
-  p.odc = n && (dc ? !p.small || d <= LINLOSS__SMALL_D : p.small && d <= LINLOSS__SMALL_D && n >= LINLOSS__COPY_ROWS);
-  p.copy = n && !p.odc && p.small && (dc || n >= LINLOSS__COPY_ROWS);
+  p.small = c * d <= LINLOSS_I_L2_BYTES / size;
+  p.odc = n && (dc ? !p.small || d <= LINLOSS_I_SMALL_D : p.small && d <= LINLOSS_I_SMALL_D && n >= LINLOSS_I_COPY_ROWS);
+  p.copy = n && !p.odc && p.small && (dc || n >= LINLOSS_I_COPY_ROWS);
   p.ldw = p.copy ? (d + align - 1) / align * align : d;
   p.wlen = p.copy ? c * p.ldw + align : p.odc && !dc ? c * d : 0;
   return p;
@@ -768,7 +768,7 @@ static inline linloss__plan linloss__plan_make(int dc, size_t n, size_t d, size_
    A total so small that its reciprocal overflows (weights below 1/DBL_MAX)
    is brought up by *pw, a power of two the kernels multiply every weight by
    (exactly): they compute (w pw) / (total pw). */
-static inline double linloss__scale(const linloss_options *o, double total, double *pw) {
+static inline double linloss_i_scale(const linloss_options *o, double total, double *pw) {
   *pw = 1;
   if (o->reduction == LINLOSS_SUM) return 1.0;
   if (total > 0 && total < 1e-271) *pw = 1.0715086071862673e301; /* 2^1000, exactly */
@@ -779,7 +779,7 @@ static inline double linloss__scale(const linloss_options *o, double total, doub
    with h = 1 / 2^k >= 1 / 2c: the terms and their sum cannot overflow, and a
    power of two scales exactly, so a compiler contracting the multiply and the
    subtraction into one FMA (-ffp-contract=fast) gives the same result. */
-static inline double linloss__dev_scale(size_t c) {
+static inline double linloss_i_dev_scale(size_t c) {
   double h = 0.5;
   size_t p = 1;
   while (p < c) p <<= 1, h *= 0.5;
@@ -789,13 +789,13 @@ static inline double linloss__dev_scale(size_t c) {
 /* Vocabulary built on the backend's: partial loads and stores (k <= W lanes,
    the rest filled; through memory where the backend has no masked moves), and
    one-lane changes. */
-#ifndef linloss__vload_n
-#define linloss__vload_n LINLOSS__FN(linloss__vload_n_)
-#define linloss__vstore_n LINLOSS__FN(linloss__vstore_n_)
-#define LINLOSS__GENERIC_PARTIAL
+#ifndef linloss_i_vload_n
+#define linloss_i_vload_n LINLOSS_I_FN(linloss_i_vload_n_)
+#define linloss_i_vstore_n LINLOSS_I_FN(linloss_i_vstore_n_)
+#define LINLOSS_I_GENERIC_PARTIAL
 #endif
-#define linloss__vput LINLOSS__FN(linloss__vput_)
-#define linloss__vkeep LINLOSS__FN(linloss__vkeep_)
+#define linloss_i_vput LINLOSS_I_FN(linloss_i_vput_)
+#define linloss_i_vkeep LINLOSS_I_FN(linloss_i_vkeep_)
 
 /* The kernels and the entry points, once per element type. */
 #if defined(__GNUC__) && !defined(__clang__)
@@ -807,7 +807,7 @@ static inline double linloss__dev_scale(size_t c) {
    -Wuninitialized, -Wmaybe-uninitialized, g++ 12 and AVX-512: the
      deliberately uninitialized _mm512_undefined_*() inside gcc's own
      intrinsics (GCC bug 105593). */
-#define LINLOSS__GCC_DIAG
+#define LINLOSS_I_GCC_DIAG
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Warray-bounds"
 #if defined(__cplusplus) && __GNUC__ < 13 && LINLOSS_BACKEND == LINLOSS_BACKEND_AVX512
@@ -815,17 +815,17 @@ static inline double linloss__dev_scale(size_t c) {
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
 #endif
-#define LINLOSS__TEMPLATE
-#define LINLOSS__TS f32
+#define LINLOSS_I_TEMPLATE
+#define LINLOSS_I_TS f32
 #include LINLOSS_HEADER_FILE
-#undef LINLOSS__TS
-#define LINLOSS__TS f64
+#undef LINLOSS_I_TS
+#define LINLOSS_I_TS f64
 #include LINLOSS_HEADER_FILE
-#undef LINLOSS__TS
-#undef LINLOSS__TEMPLATE
-#ifdef LINLOSS__GCC_DIAG
+#undef LINLOSS_I_TS
+#undef LINLOSS_I_TEMPLATE
+#ifdef LINLOSS_I_GCC_DIAG
 #pragma GCC diagnostic pop
-#undef LINLOSS__GCC_DIAG
+#undef LINLOSS_I_GCC_DIAG
 #endif
 
 #ifdef __cplusplus
@@ -833,145 +833,145 @@ static inline double linloss__dev_scale(size_t c) {
 #endif
 #endif /* LINLOSS_H */
 
-#else /* LINLOSS__TEMPLATE ------------------------------------------------------
-   The kernels, compiled once for LINLOSS__T = float (LINLOSS__TS f32) and once
-   for double (f64). Every loop runs over chunks of LINLOSS__W lanes; the last
+#else /* LINLOSS_I_TEMPLATE ------------------------------------------------------
+   The kernels, compiled once for LINLOSS_I_T = float (LINLOSS_I_TS f32) and once
+   for double (f64). Every loop runs over chunks of LINLOSS_I_W lanes; the last
    chunk holds k < W lanes and is loaded and stored partially, so nothing past
    a row is read or written. */
 
-#ifdef LINLOSS__GENERIC_PARTIAL
-static inline LINLOSS__V linloss__vload_n(const LINLOSS__T *p, size_t k, LINLOSS__T fill) {
-  LINLOSS__T buf[LINLOSS__W];
+#ifdef LINLOSS_I_GENERIC_PARTIAL
+static inline LINLOSS_I_V linloss_i_vload_n(const LINLOSS_I_T *p, size_t k, LINLOSS_I_T fill) {
+  LINLOSS_I_T buf[LINLOSS_I_W];
   size_t i;
-  if (k == LINLOSS__W) return linloss__vload(p);
-  for (i = 0; i < LINLOSS__W; i++) buf[i] = i < k ? p[i] : fill;
-  return linloss__vload(buf);
+  if (k == LINLOSS_I_W) return linloss_i_vload(p);
+  for (i = 0; i < LINLOSS_I_W; i++) buf[i] = i < k ? p[i] : fill;
+  return linloss_i_vload(buf);
 }
 
-static inline void linloss__vstore_n(LINLOSS__T *p, LINLOSS__V v, size_t k) {
-  LINLOSS__T buf[LINLOSS__W];
-  if (k == LINLOSS__W) {
-    linloss__vstore(p, v);
+static inline void linloss_i_vstore_n(LINLOSS_I_T *p, LINLOSS_I_V v, size_t k) {
+  LINLOSS_I_T buf[LINLOSS_I_W];
+  if (k == LINLOSS_I_W) {
+    linloss_i_vstore(p, v);
     return;
   }
-  linloss__vstore(buf, v);
-  memcpy(p, buf, (k < LINLOSS__W ? k : LINLOSS__W) * sizeof(LINLOSS__T)); /* k <= W: says so to gcc's -Warray-bounds */
+  linloss_i_vstore(buf, v);
+  memcpy(p, buf, (k < LINLOSS_I_W ? k : LINLOSS_I_W) * sizeof(LINLOSS_I_T)); /* k <= W: says so to gcc's -Warray-bounds */
 }
 #endif
 
 /* v with lane i set to x */
-static inline LINLOSS__V linloss__vput(LINLOSS__V v, size_t i, LINLOSS__T x) {
-  LINLOSS__T buf[LINLOSS__W];
-  linloss__vstore(buf, v);
+static inline LINLOSS_I_V linloss_i_vput(LINLOSS_I_V v, size_t i, LINLOSS_I_T x) {
+  LINLOSS_I_T buf[LINLOSS_I_W];
+  linloss_i_vstore(buf, v);
   buf[i] = x;
-  return linloss__vload(buf);
+  return linloss_i_vload(buf);
 }
 
 /* v with the lanes from k on set to 0 */
-static inline LINLOSS__V linloss__vkeep(LINLOSS__V v, size_t k) {
-  LINLOSS__T buf[LINLOSS__W];
+static inline LINLOSS_I_V linloss_i_vkeep(LINLOSS_I_V v, size_t k) {
+  LINLOSS_I_T buf[LINLOSS_I_W];
   size_t i;
-  if (k == LINLOSS__W) return v;
-  linloss__vstore(buf, v);
-  for (i = k; i < LINLOSS__W; i++) buf[i] = 0;
-  return linloss__vload(buf);
+  if (k == LINLOSS_I_W) return v;
+  linloss_i_vstore(buf, v);
+  for (i = k; i < LINLOSS_I_W; i++) buf[i] = 0;
+  return linloss_i_vload(buf);
 }
 
-#ifdef LINLOSS__GENERIC_HORIZONTAL
-static inline LINLOSS__T linloss__vhsum(LINLOSS__V v) {
-  LINLOSS__T buf[LINLOSS__W], acc = 0;
+#ifdef LINLOSS_I_GENERIC_HORIZONTAL
+static inline LINLOSS_I_T linloss_i_vhsum(LINLOSS_I_V v) {
+  LINLOSS_I_T buf[LINLOSS_I_W], acc = 0;
   size_t i;
-  linloss__vstore(buf, v);
-  for (i = 0; i < LINLOSS__W; i++) acc += buf[i];
+  linloss_i_vstore(buf, v);
+  for (i = 0; i < LINLOSS_I_W; i++) acc += buf[i];
   return acc;
 }
 
-static inline LINLOSS__T linloss__vhmax(LINLOSS__V v) {
-  LINLOSS__T buf[LINLOSS__W], m;
+static inline LINLOSS_I_T linloss_i_vhmax(LINLOSS_I_V v) {
+  LINLOSS_I_T buf[LINLOSS_I_W], m;
   size_t i;
-  linloss__vstore(buf, v);
-  for (m = buf[0], i = 1; i < LINLOSS__W; i++) m = buf[i] > m || buf[i] != buf[i] ? buf[i] : m;
+  linloss_i_vstore(buf, v);
+  for (m = buf[0], i = 1; i < LINLOSS_I_W; i++) m = buf[i] > m || buf[i] != buf[i] ? buf[i] : m;
   return m;
 }
 #endif
 
 #if LINLOSS_BACKEND != LINLOSS_BACKEND_SCALAR
-static inline LINLOSS__V linloss__vexp(LINLOSS__V x) {
-  const LINLOSS__V magic = linloss__vset1(LINLOSS__FN(LINLOSS__POW2_MAGIC_));
-  LINLOSS__V n, n1, r, p;
+static inline LINLOSS_I_V linloss_i_vexp(LINLOSS_I_V x) {
+  const LINLOSS_I_V magic = linloss_i_vset1(LINLOSS_I_FN(LINLOSS_I_POW2_MAGIC_));
+  LINLOSS_I_V n, n1, r, p;
   int k;
-  x = linloss__vmax(linloss__vset1(LINLOSS__FN(LINLOSS__EXP_LO_)), x); /* NaN stays */
-  x = linloss__vmin(linloss__vset1(LINLOSS__FN(LINLOSS__EXP_HI_)), x);
-  n = linloss__vround(linloss__vmul(x, linloss__vset1(1.44269504088896340736)));
-  r = linloss__vfma(n, linloss__vset1(-LINLOSS__FN(LINLOSS__LN2_HI_)), x);
-  r = linloss__vfma(n, linloss__vset1(-LINLOSS__FN(LINLOSS__LN2_LO_)), r);
-  p = linloss__vset1(linloss__inv_factorial[LINLOSS__FN(LINLOSS__EXP_DEGREE_)]);
-  for (k = LINLOSS__FN(LINLOSS__EXP_DEGREE_) - 1; k >= 0; k--)
-    p = linloss__vfma(p, r, linloss__vset1(linloss__inv_factorial[k]));
-  n1 = linloss__vround(linloss__vmul(n, linloss__vset1(0.5)));
-  p = linloss__vmul(p, linloss__vshl_mant(linloss__vadd(n1, magic)));
-  return linloss__vmul(p, linloss__vshl_mant(linloss__vadd(linloss__vsub(n, n1), magic)));
+  x = linloss_i_vmax(linloss_i_vset1(LINLOSS_I_FN(LINLOSS_I_EXP_LO_)), x); /* NaN stays */
+  x = linloss_i_vmin(linloss_i_vset1(LINLOSS_I_FN(LINLOSS_I_EXP_HI_)), x);
+  n = linloss_i_vround(linloss_i_vmul(x, linloss_i_vset1(1.44269504088896340736)));
+  r = linloss_i_vfma(n, linloss_i_vset1(-LINLOSS_I_FN(LINLOSS_I_LN2_HI_)), x);
+  r = linloss_i_vfma(n, linloss_i_vset1(-LINLOSS_I_FN(LINLOSS_I_LN2_LO_)), r);
+  p = linloss_i_vset1(linloss_i_inv_factorial[LINLOSS_I_FN(LINLOSS_I_EXP_DEGREE_)]);
+  for (k = LINLOSS_I_FN(LINLOSS_I_EXP_DEGREE_) - 1; k >= 0; k--)
+    p = linloss_i_vfma(p, r, linloss_i_vset1(linloss_i_inv_factorial[k]));
+  n1 = linloss_i_vround(linloss_i_vmul(n, linloss_i_vset1(0.5)));
+  p = linloss_i_vmul(p, linloss_i_vshl_mant(linloss_i_vadd(n1, magic)));
+  return linloss_i_vmul(p, linloss_i_vshl_mant(linloss_i_vadd(linloss_i_vsub(n, n1), magic)));
 }
 
-static inline LINLOSS__V linloss__vlog1p(LINLOSS__V a) {
-  const LINLOSS__V half = linloss__vset1(0.5), one = linloss__vset1(1), two = linloss__vset1(2);
-  const LINLOSS__M big = linloss__vgt(a, half);
-  const LINLOSS__V f = linloss__vsel(big, linloss__vmul(linloss__vsub(a, one), half), a);
-  const LINLOSS__V s = linloss__vdiv(f, linloss__vadd(two, f)), s2 = linloss__vmul(s, s);
-  LINLOSS__V p = linloss__vset1(2.0 / (2 * LINLOSS__FN(LINLOSS__LOG_TERMS_) + 1));
+static inline LINLOSS_I_V linloss_i_vlog1p(LINLOSS_I_V a) {
+  const LINLOSS_I_V half = linloss_i_vset1(0.5), one = linloss_i_vset1(1), two = linloss_i_vset1(2);
+  const LINLOSS_I_M big = linloss_i_vgt(a, half);
+  const LINLOSS_I_V f = linloss_i_vsel(big, linloss_i_vmul(linloss_i_vsub(a, one), half), a);
+  const LINLOSS_I_V s = linloss_i_vdiv(f, linloss_i_vadd(two, f)), s2 = linloss_i_vmul(s, s);
+  LINLOSS_I_V p = linloss_i_vset1(2.0 / (2 * LINLOSS_I_FN(LINLOSS_I_LOG_TERMS_) + 1));
   int k;
-  for (k = LINLOSS__FN(LINLOSS__LOG_TERMS_) - 1; k >= 0; k--)
-    p = linloss__vfma(p, s2, linloss__vset1(2.0 / (2 * k + 1)));
-  return linloss__vadd(linloss__vmul(s, p),
-                       linloss__vsel(big, linloss__vset1(0.69314718055994530942), linloss__vzero()));
+  for (k = LINLOSS_I_FN(LINLOSS_I_LOG_TERMS_) - 1; k >= 0; k--)
+    p = linloss_i_vfma(p, s2, linloss_i_vset1(2.0 / (2 * k + 1)));
+  return linloss_i_vadd(linloss_i_vmul(s, p),
+                       linloss_i_vsel(big, linloss_i_vset1(0.69314718055994530942), linloss_i_vzero()));
 }
 #endif
 
-#define LINLOSS__CHUNKS(j, k, n)                                                   \
-  for (j = 0; j < (n); j += LINLOSS__W)                                            \
-    if ((k = (n) - j < LINLOSS__W ? (n) - j : LINLOSS__W) != 0)
+#define LINLOSS_I_CHUNKS(j, k, n)                                                   \
+  for (j = 0; j < (n); j += LINLOSS_I_W)                                            \
+    if ((k = (n) - j < LINLOSS_I_W ? (n) - j : LINLOSS_I_W) != 0)
 
 /* y += a x */
-static inline void LINLOSS__FN(linloss__axpy_)(size_t n, LINLOSS__T a, const LINLOSS__T *x,
-                                               LINLOSS__T *y) {
+static inline void LINLOSS_I_FN(linloss_i_axpy_)(size_t n, LINLOSS_I_T a, const LINLOSS_I_T *x,
+                                               LINLOSS_I_T *y) {
   size_t j, k;
-  LINLOSS__V va = linloss__vset1(a);
-  LINLOSS__CHUNKS(j, k, n) {
-    LINLOSS__V vy = linloss__vload_n(y + j, k, 0);
-    linloss__vstore_n(y + j, linloss__vfma(va, linloss__vload_n(x + j, k, 0), vy), k);
+  LINLOSS_I_V va = linloss_i_vset1(a);
+  LINLOSS_I_CHUNKS(j, k, n) {
+    LINLOSS_I_V vy = linloss_i_vload_n(y + j, k, 0);
+    linloss_i_vstore_n(y + j, linloss_i_vfma(va, linloss_i_vload_n(x + j, k, 0), vy), k);
   }
 }
 
 /* y = a x, or 0 when a is 0 */
-static inline void LINLOSS__FN(linloss__scal_)(size_t n, LINLOSS__T a, const LINLOSS__T *x,
-                                               LINLOSS__T *y) {
+static inline void LINLOSS_I_FN(linloss_i_scal_)(size_t n, LINLOSS_I_T a, const LINLOSS_I_T *x,
+                                               LINLOSS_I_T *y) {
   size_t j, k;
-  LINLOSS__V va = linloss__vset1(a);
+  LINLOSS_I_V va = linloss_i_vset1(a);
   if (a == 0) {
-    memset(y, 0, n * sizeof(LINLOSS__T));
+    memset(y, 0, n * sizeof(LINLOSS_I_T));
     return;
   }
-  LINLOSS__CHUNKS(j, k, n) linloss__vstore_n(y + j, linloss__vmul(va, linloss__vload_n(x + j, k, 0)), k);
+  LINLOSS_I_CHUNKS(j, k, n) linloss_i_vstore_n(y + j, linloss_i_vmul(va, linloss_i_vload_n(x + j, k, 0)), k);
 }
 
 /* sum x_j y_j: vector partial sums over blocks of 256, added up in double */
-static inline double LINLOSS__FN(linloss__dot_)(size_t n, const LINLOSS__T *x,
-                                                const LINLOSS__T *y) {
+static inline double LINLOSS_I_FN(linloss_i_dot_)(size_t n, const LINLOSS_I_T *x,
+                                                const LINLOSS_I_T *y) {
   double acc = 0;
   size_t j0, j, k;
   for (j0 = 0; j0 < n; j0 += 256) {
     size_t m = n - j0 < 256 ? n - j0 : 256;
-    LINLOSS__V v = linloss__vzero();
-    LINLOSS__CHUNKS(j, k, m)
-    v = linloss__vfma(linloss__vload_n(x + j0 + j, k, 0), linloss__vload_n(y + j0 + j, k, 0), v);
-    acc += (double)linloss__vhsum(v);
+    LINLOSS_I_V v = linloss_i_vzero();
+    LINLOSS_I_CHUNKS(j, k, m)
+    v = linloss_i_vfma(linloss_i_vload_n(x + j0 + j, k, 0), linloss_i_vload_n(y + j0 + j, k, 0), v);
+    acc += (double)linloss_i_vhsum(v);
   }
   return acc;
 }
 
 /* Index of the largest of s[0..c) other than s[skip] (skip >= c: none); the
    first on ties; the first NaN wins. */
-static inline size_t LINLOSS__FN(linloss__argmax_)(const LINLOSS__T *s, size_t c, size_t skip) {
+static inline size_t LINLOSS_I_FN(linloss_i_argmax_)(const LINLOSS_I_T *s, size_t c, size_t skip) {
   size_t j, best = c;
   for (j = 0; j < c; j++) {
     if (j == skip) continue;
@@ -984,90 +984,90 @@ static inline size_t LINLOSS__FN(linloss__argmax_)(const LINLOSS__T *s, size_t c
 /* ---- row kernels: the loss L of one sample from its scores s[0..c) and
    label y; when g is not NULL, g = gs * dL/ds (g may be s). */
 
-static inline double LINLOSS__FN(linloss__softmax_row_)(const LINLOSS__T *s, size_t c, size_t y,
+static inline double LINLOSS_I_FN(linloss_i_softmax_row_)(const LINLOSS_I_T *s, size_t c, size_t y,
                                                         const linloss_options *o,
-                                                        LINLOSS__T *g, LINLOSS__T gs) {
-  const LINLOSS__T sy = s[y], ninf = (LINLOSS__T)-INFINITY;
+                                                        LINLOSS_I_T *g, LINLOSS_I_T gs) {
+  const LINLOSS_I_T sy = s[y], ninf = (LINLOSS_I_T)-INFINITY;
   const double eps = o->label_smoothing;
-  const double h = linloss__dev_scale(c);
-  const LINLOSS__V vh = linloss__vset1(h);
-  LINLOSS__V vm = linloss__vset1(ninf), vsum = linloss__vzero(), vdev = linloss__vzero(), vmh;
-  LINLOSS__T m;
+  const double h = linloss_i_dev_scale(c);
+  const LINLOSS_I_V vh = linloss_i_vset1(h);
+  LINLOSS_I_V vm = linloss_i_vset1(ninf), vsum = linloss_i_vzero(), vdev = linloss_i_vzero(), vmh;
+  LINLOSS_I_T m;
   double sum, loss;
   size_t j, k;
-  LINLOSS__CHUNKS(j, k, c) vm = linloss__vmax(vm, linloss__vload_n(s + j, k, ninf));
-  m = linloss__vhmax(vm);
-  vm = linloss__vset1(m);
-  vmh = linloss__vmul(vm, vh);
-  LINLOSS__CHUNKS(j, k, c) {
-    LINLOSS__V e = linloss__vexp(linloss__vsub(linloss__vload_n(s + j, k, ninf), vm));
-    vsum = linloss__vadd(vsum, e);
+  LINLOSS_I_CHUNKS(j, k, c) vm = linloss_i_vmax(vm, linloss_i_vload_n(s + j, k, ninf));
+  m = linloss_i_vhmax(vm);
+  vm = linloss_i_vset1(m);
+  vmh = linloss_i_vmul(vm, vh);
+  LINLOSS_I_CHUNKS(j, k, c) {
+    LINLOSS_I_V e = linloss_i_vexp(linloss_i_vsub(linloss_i_vload_n(s + j, k, ninf), vm));
+    vsum = linloss_i_vadd(vsum, e);
     if (eps > 0) /* (s - m) h, as s h - m h: no overflow, even for s - m beyond the type */
-      vdev = linloss__vadd(vdev, linloss__vsub(linloss__vmul(linloss__vload_n(s + j, k, m), vh), vmh));
-    if (g) linloss__vstore_n(g + j, e, k);
+      vdev = linloss_i_vadd(vdev, linloss_i_vsub(linloss_i_vmul(linloss_i_vload_n(s + j, k, m), vh), vmh));
+    if (g) linloss_i_vstore_n(g + j, e, k);
   }
-  sum = (double)linloss__vhsum(vsum);
+  sum = (double)linloss_i_vhsum(vsum);
   /* log sum_j e^{s_j} - sum_j q_j s_j, with the max shifted out */
   loss = log(sum) + (1 - eps) * ((double)m - (double)sy);
-  if (eps > 0) loss -= eps / (double)c / h * (double)linloss__vhsum(vdev);
+  if (eps > 0) loss -= eps / (double)c / h * (double)linloss_i_vhsum(vdev);
   if (g) {
-    const LINLOSS__V vp = linloss__vset1((LINLOSS__T)((double)gs / sum));
-    const LINLOSS__V vq = linloss__vset1((LINLOSS__T)((double)gs * eps / (double)c));
-    LINLOSS__CHUNKS(j, k, c)
-    linloss__vstore_n(g + j, linloss__vsub(linloss__vmul(linloss__vload_n(g + j, k, 0), vp), vq), k);
-    g[y] -= (LINLOSS__T)((double)gs * (1 - eps));
+    const LINLOSS_I_V vp = linloss_i_vset1((LINLOSS_I_T)((double)gs / sum));
+    const LINLOSS_I_V vq = linloss_i_vset1((LINLOSS_I_T)((double)gs * eps / (double)c));
+    LINLOSS_I_CHUNKS(j, k, c)
+    linloss_i_vstore_n(g + j, linloss_i_vsub(linloss_i_vmul(linloss_i_vload_n(g + j, k, 0), vp), vq), k);
+    g[y] -= (LINLOSS_I_T)((double)gs * (1 - eps));
   }
   return loss;
 }
 
 /* The hinge's derivative h'(m): 1[m > 0] (NaN for NaN) or 2 max(0, m). */
-static inline LINLOSS__V LINLOSS__FN(linloss__hinge_grad_)(LINLOSS__V m, LINLOSS__V h, int power) {
-  const LINLOSS__V zero = linloss__vzero(), one = linloss__vset1(1);
-  if (power == 2) return linloss__vadd(h, h);
-  return linloss__vsel(linloss__visnan(m), m, linloss__vsel(linloss__vgt(m, zero), one, zero));
+static inline LINLOSS_I_V LINLOSS_I_FN(linloss_i_hinge_grad_)(LINLOSS_I_V m, LINLOSS_I_V h, int power) {
+  const LINLOSS_I_V zero = linloss_i_vzero(), one = linloss_i_vset1(1);
+  if (power == 2) return linloss_i_vadd(h, h);
+  return linloss_i_vsel(linloss_i_visnan(m), m, linloss_i_vsel(linloss_i_vgt(m, zero), one, zero));
 }
 
-static inline double LINLOSS__FN(linloss__svm_row_)(const LINLOSS__T *s, size_t c, size_t y,
-                                                    const linloss_options *o, LINLOSS__T *g,
-                                                    LINLOSS__T gs) {
-  const LINLOSS__T sy = s[y], delta = (LINLOSS__T)o->delta;
+static inline double LINLOSS_I_FN(linloss_i_svm_row_)(const LINLOSS_I_T *s, size_t c, size_t y,
+                                                    const linloss_options *o, LINLOSS_I_T *g,
+                                                    LINLOSS_I_T gs) {
+  const LINLOSS_I_T sy = s[y], delta = (LINLOSS_I_T)o->delta;
   const int power = o->hinge_power;
-  LINLOSS__T lsum, gy;
+  LINLOSS_I_T lsum, gy;
   size_t j, k;
   if (o->svm_variant == LINLOSS_SVM_CS) {
-    size_t js = LINLOSS__FN(linloss__argmax_)(s, c, y);
-    LINLOSS__V m = linloss__vset1(s[js] - sy + delta), h = linloss__vrelu(m);
-    LINLOSS__V gv = LINLOSS__FN(linloss__hinge_grad_)(m, h, power);
-    LINLOSS__T hh = linloss__vhsum(linloss__vkeep(power == 2 ? linloss__vmul(h, h) : h, 1));
-    gy = linloss__vhsum(linloss__vkeep(gv, 1));
+    size_t js = LINLOSS_I_FN(linloss_i_argmax_)(s, c, y);
+    LINLOSS_I_V m = linloss_i_vset1(s[js] - sy + delta), h = linloss_i_vrelu(m);
+    LINLOSS_I_V gv = LINLOSS_I_FN(linloss_i_hinge_grad_)(m, h, power);
+    LINLOSS_I_T hh = linloss_i_vhsum(linloss_i_vkeep(power == 2 ? linloss_i_vmul(h, h) : h, 1));
+    gy = linloss_i_vhsum(linloss_i_vkeep(gv, 1));
     if (g) {
-      memset(g, 0, c * sizeof(LINLOSS__T));
+      memset(g, 0, c * sizeof(LINLOSS_I_T));
       g[js] = gs * gy;
       g[y] = -gs * gy;
     }
     return (double)hh;
   } else {
-    const LINLOSS__V vsy = linloss__vset1(sy), vdelta = linloss__vset1(delta);
-    const LINLOSS__V vgs = linloss__vset1(gs);
-    LINLOSS__V vl = linloss__vzero(), vc = linloss__vzero();
-    LINLOSS__CHUNKS(j, k, c) {
-      LINLOSS__V m = linloss__vadd(linloss__vsub(linloss__vload_n(s + j, k, 0), vsy), vdelta);
-      LINLOSS__V h = linloss__vrelu(m), gv = LINLOSS__FN(linloss__hinge_grad_)(m, h, power);
-      if (power == 2) h = linloss__vmul(h, h);
-      if (k < LINLOSS__W) { /* the lanes past the row count for nothing */
-        h = linloss__vkeep(h, k);
-        gv = linloss__vkeep(gv, k);
+    const LINLOSS_I_V vsy = linloss_i_vset1(sy), vdelta = linloss_i_vset1(delta);
+    const LINLOSS_I_V vgs = linloss_i_vset1(gs);
+    LINLOSS_I_V vl = linloss_i_vzero(), vc = linloss_i_vzero();
+    LINLOSS_I_CHUNKS(j, k, c) {
+      LINLOSS_I_V m = linloss_i_vadd(linloss_i_vsub(linloss_i_vload_n(s + j, k, 0), vsy), vdelta);
+      LINLOSS_I_V h = linloss_i_vrelu(m), gv = LINLOSS_I_FN(linloss_i_hinge_grad_)(m, h, power);
+      if (power == 2) h = linloss_i_vmul(h, h);
+      if (k < LINLOSS_I_W) { /* the lanes past the row count for nothing */
+        h = linloss_i_vkeep(h, k);
+        gv = linloss_i_vkeep(gv, k);
       }
       if (y >= j && y < j + k) { /* nor does the target class */
-        h = linloss__vput(h, y - j, 0);
-        gv = linloss__vput(gv, y - j, 0);
+        h = linloss_i_vput(h, y - j, 0);
+        gv = linloss_i_vput(gv, y - j, 0);
       }
-      vl = linloss__vadd(vl, h);
-      vc = linloss__vadd(vc, gv);
-      if (g) linloss__vstore_n(g + j, linloss__vmul(gv, vgs), k);
+      vl = linloss_i_vadd(vl, h);
+      vc = linloss_i_vadd(vc, gv);
+      if (g) linloss_i_vstore_n(g + j, linloss_i_vmul(gv, vgs), k);
     }
-    lsum = linloss__vhsum(vl);
-    gy = linloss__vhsum(vc);
+    lsum = linloss_i_vhsum(vl);
+    gy = linloss_i_vhsum(vc);
     if (g) g[y] = -gs * gy;
     return (double)lsum;
   }
@@ -1078,61 +1078,61 @@ static inline double LINLOSS__FN(linloss__svm_row_)(const LINLOSS__T *s, size_t 
    buffer (t[j] holds class j of the W rows). Rows of weight 0 (and the lanes
    past r) give exactly 0. Returns the weighted loss sum; writes the
    per-sample losses and, when dS is given, dS (which may be S). */
-static inline double LINLOSS__FN(linloss__rows_small_)(int kind, size_t first, size_t r, size_t c,
-                                                       const LINLOSS__T *S, size_t lds,
+static inline double LINLOSS_I_FN(linloss_i_rows_small_)(int kind, size_t first, size_t r, size_t c,
+                                                       const LINLOSS_I_T *S, size_t lds,
                                                        const int32_t *y, const linloss_options *o,
-                                                       double scale, double pw, LINLOSS__T *dS,
+                                                       double scale, double pw, LINLOSS_I_T *dS,
                                                        size_t ldds) {
-  LINLOSS__T t[LINLOSS_SMALL_C][LINLOSS__W], lab[LINLOSS__W], gsc[LINLOSS__W];
-  LINLOSS__T mb[LINLOSS__W], sb[LINLOSS__W], yb[LINLOSS__W], db[LINLOSS__W];
-  double w[LINLOSS__W], acc = 0;
+  LINLOSS_I_T t[LINLOSS_SMALL_C][LINLOSS_I_W], lab[LINLOSS_I_W], gsc[LINLOSS_I_W];
+  LINLOSS_I_T mb[LINLOSS_I_W], sb[LINLOSS_I_W], yb[LINLOSS_I_W], db[LINLOSS_I_W];
+  double w[LINLOSS_I_W], acc = 0;
   const double eps = o->label_smoothing;
-  const LINLOSS__V zero = linloss__vzero();
-  LINLOSS__V vm, vsum = zero, vsy = zero, vdev = zero, vl, vgs, vlab, vc = zero;
-  LINLOSS__M live;
+  const LINLOSS_I_V zero = linloss_i_vzero();
+  LINLOSS_I_V vm, vsum = zero, vsy = zero, vdev = zero, vl, vgs, vlab, vc = zero;
+  LINLOSS_I_M live;
   size_t j, l;
-  for (l = 0; l < LINLOSS__W; l++) {
-    w[l] = l < r ? linloss__weight(o, y, first + l) * pw : 0;
-    gsc[l] = (LINLOSS__T)(w[l] * scale);
-    lab[l] = l < r && w[l] != 0 ? (LINLOSS__T)y[first + l] : (LINLOSS__T)-1; /* l < r: for gcc -O3 -Warray-bounds */
+  for (l = 0; l < LINLOSS_I_W; l++) {
+    w[l] = l < r ? linloss_i_weight(o, y, first + l) * pw : 0;
+    gsc[l] = (LINLOSS_I_T)(w[l] * scale);
+    lab[l] = l < r && w[l] != 0 ? (LINLOSS_I_T)y[first + l] : (LINLOSS_I_T)-1; /* l < r: for gcc -O3 -Warray-bounds */
   }
   for (l = 0; l < r; l++) {
-    const LINLOSS__T *s = S + l * lds;
+    const LINLOSS_I_T *s = S + l * lds;
     for (j = 0; j < c; j++) t[j][l] = s[j];
   }
-  for (; l < LINLOSS__W; l++)
+  for (; l < LINLOSS_I_W; l++)
     for (j = 0; j < c; j++) t[j][l] = 0;
-  vgs = linloss__vload(gsc);
-  vlab = linloss__vload(lab);
-  live = linloss__vgt(vlab, linloss__vset1(-0.5)); /* w != 0, even if w * scale underflows */
-  if (kind == LINLOSS__KIND_SOFTMAX) {
-    const double h = linloss__dev_scale(c);
-    const LINLOSS__V vq = linloss__vset1(eps / (double)c), vqy = linloss__vset1(1 - eps),
-                     vh = linloss__vset1(h);
-    vm = linloss__vload(t[0]);
-    for (j = 1; j < c; j++) vm = linloss__vmax(vm, linloss__vload(t[j]));
+  vgs = linloss_i_vload(gsc);
+  vlab = linloss_i_vload(lab);
+  live = linloss_i_vgt(vlab, linloss_i_vset1(-0.5)); /* w != 0, even if w * scale underflows */
+  if (kind == LINLOSS_I_KIND_SOFTMAX) {
+    const double h = linloss_i_dev_scale(c);
+    const LINLOSS_I_V vq = linloss_i_vset1(eps / (double)c), vqy = linloss_i_vset1(1 - eps),
+                     vh = linloss_i_vset1(h);
+    vm = linloss_i_vload(t[0]);
+    for (j = 1; j < c; j++) vm = linloss_i_vmax(vm, linloss_i_vload(t[j]));
     for (j = 0; j < c; j++) {
-      const LINLOSS__V v = linloss__vload(t[j]), e = linloss__vexp(linloss__vsub(v, vm));
-      const LINLOSS__M isy = linloss__veq(vlab, linloss__vset1((LINLOSS__T)j));
-      vsum = linloss__vadd(vsum, e);
-      vsy = linloss__vadd(vsy, linloss__vsel(isy, v, zero));
-      if (eps > 0) vdev = linloss__vadd(vdev, linloss__vsub(linloss__vmul(v, vh), linloss__vmul(vm, vh)));
-      linloss__vstore(t[j], e);
+      const LINLOSS_I_V v = linloss_i_vload(t[j]), e = linloss_i_vexp(linloss_i_vsub(v, vm));
+      const LINLOSS_I_M isy = linloss_i_veq(vlab, linloss_i_vset1((LINLOSS_I_T)j));
+      vsum = linloss_i_vadd(vsum, e);
+      vsy = linloss_i_vadd(vsy, linloss_i_vsel(isy, v, zero));
+      if (eps > 0) vdev = linloss_i_vadd(vdev, linloss_i_vsub(linloss_i_vmul(v, vh), linloss_i_vmul(vm, vh)));
+      linloss_i_vstore(t[j], e);
     }
-    linloss__vstore(mb, vm);
-    linloss__vstore(sb, vsum);
-    linloss__vstore(yb, vsy);
-    linloss__vstore(db, vdev);
+    linloss_i_vstore(mb, vm);
+    linloss_i_vstore(sb, vsum);
+    linloss_i_vstore(yb, vsy);
+    linloss_i_vstore(db, vdev);
     if (dS) { /* softmax - q, times the sample's scale */
-      const LINLOSS__V vp = linloss__vdiv(linloss__vset1(1), vsum);
+      const LINLOSS_I_V vp = linloss_i_vdiv(linloss_i_vset1(1), vsum);
       for (j = 0; j < c; j++) {
-        const LINLOSS__M isy = linloss__veq(vlab, linloss__vset1((LINLOSS__T)j));
-        LINLOSS__V g = linloss__vsub(linloss__vmul(linloss__vload(t[j]), vp), vq);
-        g = linloss__vsel(isy, linloss__vsub(g, vqy), g);
-        linloss__vstore(t[j], linloss__vsel(live, linloss__vmul(g, vgs), zero));
+        const LINLOSS_I_M isy = linloss_i_veq(vlab, linloss_i_vset1((LINLOSS_I_T)j));
+        LINLOSS_I_V g = linloss_i_vsub(linloss_i_vmul(linloss_i_vload(t[j]), vp), vq);
+        g = linloss_i_vsel(isy, linloss_i_vsub(g, vqy), g);
+        linloss_i_vstore(t[j], linloss_i_vsel(live, linloss_i_vmul(g, vgs), zero));
       }
     }
-    for (l = 0; l < LINLOSS__W; l++) {
+    for (l = 0; l < LINLOSS_I_W; l++) {
       double li = 0;
       if (w[l] != 0) {
         li = log((double)sb[l]) + (1 - eps) * ((double)mb[l] - (double)yb[l]);
@@ -1143,31 +1143,31 @@ static inline double LINLOSS__FN(linloss__rows_small_)(int kind, size_t first, s
       if (l < r && o->sample_loss) o->sample_loss[first + l] = li / pw;
     }
   } else {
-    const LINLOSS__V vdelta = linloss__vset1(o->delta);
+    const LINLOSS_I_V vdelta = linloss_i_vset1(o->delta);
     for (j = 0; j < c; j++) {
-      const LINLOSS__M isy = linloss__veq(vlab, linloss__vset1((LINLOSS__T)j));
-      vsy = linloss__vadd(vsy, linloss__vsel(isy, linloss__vload(t[j]), zero));
+      const LINLOSS_I_M isy = linloss_i_veq(vlab, linloss_i_vset1((LINLOSS_I_T)j));
+      vsy = linloss_i_vadd(vsy, linloss_i_vsel(isy, linloss_i_vload(t[j]), zero));
     }
     vl = zero;
     for (j = 0; j < c; j++) {
-      const LINLOSS__M isy = linloss__veq(vlab, linloss__vset1((LINLOSS__T)j));
-      const LINLOSS__V m = linloss__vadd(linloss__vsub(linloss__vload(t[j]), vsy), vdelta);
-      LINLOSS__V h = linloss__vrelu(m), g = LINLOSS__FN(linloss__hinge_grad_)(m, h, o->hinge_power);
-      if (o->hinge_power == 2) h = linloss__vmul(h, h);
-      h = linloss__vsel(isy, zero, h);
-      g = linloss__vsel(isy, zero, g);
-      vl = linloss__vadd(vl, h);
-      vc = linloss__vadd(vc, g);
-      linloss__vstore(t[j], g);
+      const LINLOSS_I_M isy = linloss_i_veq(vlab, linloss_i_vset1((LINLOSS_I_T)j));
+      const LINLOSS_I_V m = linloss_i_vadd(linloss_i_vsub(linloss_i_vload(t[j]), vsy), vdelta);
+      LINLOSS_I_V h = linloss_i_vrelu(m), g = LINLOSS_I_FN(linloss_i_hinge_grad_)(m, h, o->hinge_power);
+      if (o->hinge_power == 2) h = linloss_i_vmul(h, h);
+      h = linloss_i_vsel(isy, zero, h);
+      g = linloss_i_vsel(isy, zero, g);
+      vl = linloss_i_vadd(vl, h);
+      vc = linloss_i_vadd(vc, g);
+      linloss_i_vstore(t[j], g);
     }
     if (dS)
       for (j = 0; j < c; j++) {
-        const LINLOSS__M isy = linloss__veq(vlab, linloss__vset1((LINLOSS__T)j));
-        const LINLOSS__V g = linloss__vsel(isy, linloss__vsub(zero, vc), linloss__vload(t[j]));
-        linloss__vstore(t[j], linloss__vsel(live, linloss__vmul(g, vgs), zero));
+        const LINLOSS_I_M isy = linloss_i_veq(vlab, linloss_i_vset1((LINLOSS_I_T)j));
+        const LINLOSS_I_V g = linloss_i_vsel(isy, linloss_i_vsub(zero, vc), linloss_i_vload(t[j]));
+        linloss_i_vstore(t[j], linloss_i_vsel(live, linloss_i_vmul(g, vgs), zero));
       }
-    linloss__vstore(sb, vl);
-    for (l = 0; l < LINLOSS__W; l++) {
+    linloss_i_vstore(sb, vl);
+    for (l = 0; l < LINLOSS_I_W; l++) {
       double li = w[l] != 0 ? w[l] * (double)sb[l] : 0;
       acc += li;
       if (l < r && o->sample_loss) o->sample_loss[first + l] = li / pw;
@@ -1175,7 +1175,7 @@ static inline double LINLOSS__FN(linloss__rows_small_)(int kind, size_t first, s
   }
   if (dS)
     for (l = 0; l < r; l++) {
-      LINLOSS__T *g = dS + l * ldds;
+      LINLOSS_I_T *g = dS + l * ldds;
       for (j = 0; j < c; j++) g[j] = t[j][l];
     }
   return acc;
@@ -1183,31 +1183,31 @@ static inline double LINLOSS__FN(linloss__rows_small_)(int kind, size_t first, s
 
 /* Rows first .. first+r of a batch: their scores S (stride lds) into the
    weighted loss sum, and when dS is given, dS = scale * w_i * dL_i/ds_i. */
-static inline double LINLOSS__FN(linloss__rows_)(int kind, size_t first, size_t r, size_t c,
-                                                 const LINLOSS__T *S, size_t lds,
+static inline double LINLOSS_I_FN(linloss_i_rows_)(int kind, size_t first, size_t r, size_t c,
+                                                 const LINLOSS_I_T *S, size_t lds,
                                                  const int32_t *y, const linloss_options *o,
-                                                 double scale, double pw, LINLOSS__T *dS, size_t ldds) {
+                                                 double scale, double pw, LINLOSS_I_T *dS, size_t ldds) {
   double acc = 0;
   size_t i;
-  if (LINLOSS__W > 1 && c <= LINLOSS_SMALL_C &&
-      !(kind == LINLOSS__KIND_SVM && o->svm_variant == LINLOSS_SVM_CS)) {
-    for (i = 0; i < r; i += LINLOSS__W)
-      acc += LINLOSS__FN(linloss__rows_small_)(kind, first + i, r - i < LINLOSS__W ? r - i : LINLOSS__W,
+  if (LINLOSS_I_W > 1 && c <= LINLOSS_SMALL_C &&
+      !(kind == LINLOSS_I_KIND_SVM && o->svm_variant == LINLOSS_SVM_CS)) {
+    for (i = 0; i < r; i += LINLOSS_I_W)
+      acc += LINLOSS_I_FN(linloss_i_rows_small_)(kind, first + i, r - i < LINLOSS_I_W ? r - i : LINLOSS_I_W,
                                                c, S + i * lds, lds, y, o, scale, pw,
                                                dS ? dS + i * ldds : NULL, ldds);
     return acc;
   }
   for (i = first; i < first + r; i++) {
-    const LINLOSS__T *s = S + (i - first) * lds;
-    LINLOSS__T *g = dS ? dS + (i - first) * ldds : NULL;
-    double w = linloss__weight(o, y, i) * pw, l = 0;
+    const LINLOSS_I_T *s = S + (i - first) * lds;
+    LINLOSS_I_T *g = dS ? dS + (i - first) * ldds : NULL;
+    double w = linloss_i_weight(o, y, i) * pw, l = 0;
     if (w == 0) {
-      if (g) memset(g, 0, c * sizeof(LINLOSS__T));
+      if (g) memset(g, 0, c * sizeof(LINLOSS_I_T));
     } else {
-      LINLOSS__T gs = (LINLOSS__T)(w * scale);
-      l = w * (kind == LINLOSS__KIND_SVM
-                   ? LINLOSS__FN(linloss__svm_row_)(s, c, (size_t)y[i], o, g, gs)
-                   : LINLOSS__FN(linloss__softmax_row_)(s, c, (size_t)y[i], o, g, gs));
+      LINLOSS_I_T gs = (LINLOSS_I_T)(w * scale);
+      l = w * (kind == LINLOSS_I_KIND_SVM
+                   ? LINLOSS_I_FN(linloss_i_svm_row_)(s, c, (size_t)y[i], o, g, gs)
+                   : LINLOSS_I_FN(linloss_i_softmax_row_)(s, c, (size_t)y[i], o, g, gs));
       acc += l;
     }
     if (o->sample_loss) o->sample_loss[i] = l / pw;
@@ -1217,40 +1217,40 @@ static inline double LINLOSS__FN(linloss__rows_)(int kind, size_t first, size_t 
 
 /* Binary logistic over r samples' scores s: the weighted loss sum, and when
    ds is given (it may be s), ds = scale * w_i * dL/ds_i. */
-static inline double LINLOSS__FN(linloss__logistic_rows_)(size_t first, size_t r,
-                                                          const LINLOSS__T *s, const int32_t *y,
+static inline double LINLOSS_I_FN(linloss_i_logistic_rows_)(size_t first, size_t r,
+                                                          const LINLOSS_I_T *s, const int32_t *y,
                                                           const linloss_options *o, double scale,
-                                                          double pw, LINLOSS__T *ds) {
+                                                          double pw, LINLOSS_I_T *ds) {
   const double eps = o->label_smoothing;
-  const LINLOSS__V zero = linloss__vzero(), one = linloss__vset1(1);
+  const LINLOSS_I_V zero = linloss_i_vzero(), one = linloss_i_vset1(1);
   double acc = 0;
   size_t j, k, l;
-  LINLOSS__CHUNKS(j, k, r) {
-    LINLOSS__T t[LINLOSS__W], w[LINLOSS__W], on[LINLOSS__W], lv[LINLOSS__W];
-    LINLOSS__V vs, vt, a, e, loss, sp, sn, spos, sneg, vg;
-    for (l = 0; l < LINLOSS__W; l++) {
-      double wl = l < k ? linloss__weight(o, y, first + j + l) * pw : 0;
-      w[l] = (LINLOSS__T)(wl * scale);
+  LINLOSS_I_CHUNKS(j, k, r) {
+    LINLOSS_I_T t[LINLOSS_I_W], w[LINLOSS_I_W], on[LINLOSS_I_W], lv[LINLOSS_I_W];
+    LINLOSS_I_V vs, vt, a, e, loss, sp, sn, spos, sneg, vg;
+    for (l = 0; l < LINLOSS_I_W; l++) {
+      double wl = l < k ? linloss_i_weight(o, y, first + j + l) * pw : 0;
+      w[l] = (LINLOSS_I_T)(wl * scale);
       on[l] = wl > 0; /* not w[l]: w * scale may underflow to 0 */
-      t[l] = (LINLOSS__T)(wl > 0 ? (1 - eps) * (double)y[first + j + l] + eps / 2 : 0);
+      t[l] = (LINLOSS_I_T)(wl > 0 ? (1 - eps) * (double)y[first + j + l] + eps / 2 : 0);
     }
-    vs = linloss__vload_n(s + j, k, 0);
-    vt = linloss__vload(t);
-    a = linloss__vabs(vs);
-    e = linloss__vexp(linloss__vsub(zero, a)); /* e^-|s| */
+    vs = linloss_i_vload_n(s + j, k, 0);
+    vt = linloss_i_vload(t);
+    a = linloss_i_vabs(vs);
+    e = linloss_i_vexp(linloss_i_vsub(zero, a)); /* e^-|s| */
     /* max(s, 0) - s t + log1p(e^-|s|) */
-    loss = linloss__vadd(linloss__vsub(linloss__vrelu(vs), linloss__vmul(vs, vt)), linloss__vlog1p(e));
-    sp = linloss__vdiv(one, linloss__vadd(one, e)); /* sigmoid(|s|)  */
-    sn = linloss__vmul(e, sp);                       /* sigmoid(-|s|) */
-    spos = linloss__vsel(linloss__vgt(zero, vs), sn, sp); /* sigmoid(s)  */
-    sneg = linloss__vsel(linloss__vgt(zero, vs), sp, sn); /* sigmoid(-s) */
+    loss = linloss_i_vadd(linloss_i_vsub(linloss_i_vrelu(vs), linloss_i_vmul(vs, vt)), linloss_i_vlog1p(e));
+    sp = linloss_i_vdiv(one, linloss_i_vadd(one, e)); /* sigmoid(|s|)  */
+    sn = linloss_i_vmul(e, sp);                       /* sigmoid(-|s|) */
+    spos = linloss_i_vsel(linloss_i_vgt(zero, vs), sn, sp); /* sigmoid(s)  */
+    sneg = linloss_i_vsel(linloss_i_vgt(zero, vs), sp, sn); /* sigmoid(-s) */
     /* (1 - t) sigmoid(s) - t sigmoid(-s) */
-    vg = linloss__vsub(linloss__vmul(linloss__vsub(one, vt), spos), linloss__vmul(vt, sneg));
-    vg = linloss__vsel(linloss__vgt(linloss__vload(on), zero), linloss__vmul(vg, linloss__vload(w)), zero);
-    linloss__vstore(lv, loss);
-    if (ds) linloss__vstore_n(ds + j, vg, k);
+    vg = linloss_i_vsub(linloss_i_vmul(linloss_i_vsub(one, vt), spos), linloss_i_vmul(vt, sneg));
+    vg = linloss_i_vsel(linloss_i_vgt(linloss_i_vload(on), zero), linloss_i_vmul(vg, linloss_i_vload(w)), zero);
+    linloss_i_vstore(lv, loss);
+    if (ds) linloss_i_vstore_n(ds + j, vg, k);
     for (l = 0; l < k; l++) {
-      double wl = linloss__weight(o, y, first + j + l) * pw;
+      double wl = linloss_i_weight(o, y, first + j + l) * pw;
       double li = wl == 0 ? 0 : wl * (double)lv[l];
       acc += li;
       if (o->sample_loss) o->sample_loss[first + j + l] = li / pw;
@@ -1264,8 +1264,8 @@ static inline double LINLOSS__FN(linloss__logistic_rows_)(size_t first, size_t r
      backward  Gt_jk += sum_i dS_ij X_ik
    with Wt, Gt the class-major (C x D) forms of W and dW: LINLOSS_W_CD is
    that form already, LINLOSS_W_DC goes through transposed copies. Register
-   tiles: LINLOSS__MR rows x LINLOSS__NR classes forward, LINLOSS__NR classes
-   x LINLOSS__KV vectors of D backward. */
+   tiles: LINLOSS_I_MR rows x LINLOSS_I_NR classes forward, LINLOSS_I_NR classes
+   x LINLOSS_I_KV vectors of D backward. */
 
 /* The tiles always compute their full size with loops of constant length, so
    that the compiler keeps them in registers; at the edges of the matrices the
@@ -1273,43 +1273,43 @@ static inline double LINLOSS__FN(linloss__logistic_rows_)(size_t first, size_t r
    stored. */
 
 /* S (r x c, contiguous): every row b, or 0 */
-static inline void LINLOSS__FN(linloss__bias_rows_)(size_t r, size_t c, const LINLOSS__T *b, LINLOSS__T *S) {
+static inline void LINLOSS_I_FN(linloss_i_bias_rows_)(size_t r, size_t c, const LINLOSS_I_T *b, LINLOSS_I_T *S) {
   size_t i;
-  if (!b) memset(S, 0, r * c * sizeof(LINLOSS__T));
+  if (!b) memset(S, 0, r * c * sizeof(LINLOSS_I_T));
   else
-    for (i = 0; i < r; i++) memcpy(S + i * c, b, c * sizeof(LINLOSS__T));
+    for (i = 0; i < r; i++) memcpy(S + i * c, b, c * sizeof(LINLOSS_I_T));
 }
 
 /* One step of a forward tile of mt rows x nt classes (constants after
    inlining; acc[i nt + j]): m lanes of D from offset k. The operands of the
    smaller side are loaded first and kept in registers. */
-LINLOSS__TILE void LINLOSS__FN(linloss__fwd_step_)(size_t mt, size_t nt, const LINLOSS__T *const *x,
-                                                   const LINLOSS__T *const *w, size_t k, size_t m,
-                                                   LINLOSS__V *acc) {
-  LINLOSS__V keep[LINLOSS__ACC];
+LINLOSS_I_TILE void LINLOSS_I_FN(linloss_i_fwd_step_)(size_t mt, size_t nt, const LINLOSS_I_T *const *x,
+                                                   const LINLOSS_I_T *const *w, size_t k, size_t m,
+                                                   LINLOSS_I_V *acc) {
+  LINLOSS_I_V keep[LINLOSS_I_ACC];
   size_t i, j;
   if (nt <= mt) {
-    LINLOSS__UNROLL
+    LINLOSS_I_UNROLL
     for (j = 0; j < nt; j++) {
-      keep[j] = linloss__vload_n(w[j] + k, m, 0);
-      LINLOSS__INREG(keep[j]);
+      keep[j] = linloss_i_vload_n(w[j] + k, m, 0);
+      LINLOSS_I_INREG(keep[j]);
     }
-    LINLOSS__UNROLL
+    LINLOSS_I_UNROLL
     for (i = 0; i < mt; i++) {
-      LINLOSS__V xv = linloss__vload_n(x[i] + k, m, 0);
-      LINLOSS__INREG(xv);
-      LINLOSS__UNROLL
-      for (j = 0; j < nt; j++) acc[i * nt + j] = linloss__vfma(xv, keep[j], acc[i * nt + j]);
+      LINLOSS_I_V xv = linloss_i_vload_n(x[i] + k, m, 0);
+      LINLOSS_I_INREG(xv);
+      LINLOSS_I_UNROLL
+      for (j = 0; j < nt; j++) acc[i * nt + j] = linloss_i_vfma(xv, keep[j], acc[i * nt + j]);
     }
   } else {
-    LINLOSS__UNROLL
-    for (i = 0; i < mt; i++) keep[i] = linloss__vload_n(x[i] + k, m, 0);
-    LINLOSS__UNROLL
+    LINLOSS_I_UNROLL
+    for (i = 0; i < mt; i++) keep[i] = linloss_i_vload_n(x[i] + k, m, 0);
+    LINLOSS_I_UNROLL
     for (j = 0; j < nt; j++) {
-      LINLOSS__V wv = linloss__vload_n(w[j] + k, m, 0);
-      LINLOSS__INREG(wv);
-      LINLOSS__UNROLL
-      for (i = 0; i < mt; i++) acc[i * nt + j] = linloss__vfma(keep[i], wv, acc[i * nt + j]);
+      LINLOSS_I_V wv = linloss_i_vload_n(w[j] + k, m, 0);
+      LINLOSS_I_INREG(wv);
+      LINLOSS_I_UNROLL
+      for (i = 0; i < mt; i++) acc[i * nt + j] = linloss_i_vfma(keep[i], wv, acc[i * nt + j]);
     }
   }
 }
@@ -1317,44 +1317,44 @@ LINLOSS__TILE void LINLOSS__FN(linloss__fwd_step_)(size_t mt, size_t nt, const L
 /* Forward tile of mt x nt (constants): adds to S the mr x nr partial scores
    of rows X (stride ldx) and classes Wt (stride ldw) over d columns: whole
    vectors, then the last d mod W lanes. */
-LINLOSS__TILE void LINLOSS__FN(linloss__fwd_tile_)(size_t mt, size_t nt, size_t mr, size_t nr, size_t d,
-                                                   const LINLOSS__T *X, size_t ldx,
-                                                   const LINLOSS__T *Wt, size_t ldw,
-                                                   LINLOSS__T *S, size_t lds) {
-  LINLOSS__V acc[LINLOSS__ACC];
-  const LINLOSS__T *x[LINLOSS__ACC], *w[LINLOSS__ACC];
+LINLOSS_I_TILE void LINLOSS_I_FN(linloss_i_fwd_tile_)(size_t mt, size_t nt, size_t mr, size_t nr, size_t d,
+                                                   const LINLOSS_I_T *X, size_t ldx,
+                                                   const LINLOSS_I_T *Wt, size_t ldw,
+                                                   LINLOSS_I_T *S, size_t lds) {
+  LINLOSS_I_V acc[LINLOSS_I_ACC];
+  const LINLOSS_I_T *x[LINLOSS_I_ACC], *w[LINLOSS_I_ACC];
   size_t i, j, k;
-  LINLOSS__UNROLL
+  LINLOSS_I_UNROLL
   for (i = 0; i < mt; i++) {
     x[i] = X + (i < mr ? i : mr - 1) * ldx;
-    LINLOSS__UNROLL
-    for (j = 0; j < nt; j++) acc[i * nt + j] = linloss__vzero();
+    LINLOSS_I_UNROLL
+    for (j = 0; j < nt; j++) acc[i * nt + j] = linloss_i_vzero();
   }
-  LINLOSS__UNROLL
+  LINLOSS_I_UNROLL
   for (j = 0; j < nt; j++) w[j] = Wt + (j < nr ? j : nr - 1) * ldw;
-  for (k = 0; k + LINLOSS__W <= d; k += LINLOSS__W)
-    LINLOSS__FN(linloss__fwd_step_)(mt, nt, x, w, k, LINLOSS__W, acc);
-  if (k < d) LINLOSS__FN(linloss__fwd_step_)(mt, nt, x, w, k, d - k, acc);
-  LINLOSS__UNROLL /* constant indices only: acc stays in registers */
+  for (k = 0; k + LINLOSS_I_W <= d; k += LINLOSS_I_W)
+    LINLOSS_I_FN(linloss_i_fwd_step_)(mt, nt, x, w, k, LINLOSS_I_W, acc);
+  if (k < d) LINLOSS_I_FN(linloss_i_fwd_step_)(mt, nt, x, w, k, d - k, acc);
+  LINLOSS_I_UNROLL /* constant indices only: acc stays in registers */
   for (i = 0; i < mt; i++) {
-    LINLOSS__UNROLL
+    LINLOSS_I_UNROLL
     for (j = 0; j < nt; j++)
-      if (i < mr && j < nr) S[i * lds + j] += linloss__vhsum(acc[i * nt + j]);
+      if (i < mr && j < nr) S[i * lds + j] += linloss_i_vhsum(acc[i * nt + j]);
   }
 }
 
-/* The forward over tiles of mt x nt (constants), see linloss__forward_ */
-LINLOSS__TILE void LINLOSS__FN(linloss__fwd_tiles_)(size_t mt, size_t nt, int small, size_t kc,
+/* The forward over tiles of mt x nt (constants), see linloss_i_forward_ */
+LINLOSS_I_TILE void LINLOSS_I_FN(linloss_i_fwd_tiles_)(size_t mt, size_t nt, int small, size_t kc,
                                                     size_t r, size_t d, size_t c,
-                                                    const LINLOSS__T *X, size_t ldx,
-                                                    const LINLOSS__T *Wt, size_t ldw, LINLOSS__T *S) {
+                                                    const LINLOSS_I_T *X, size_t ldx,
+                                                    const LINLOSS_I_T *Wt, size_t ldw, LINLOSS_I_T *S) {
   size_t i, j, k0, i1, j1;
   for (k0 = 0; k0 < d; k0 += kc)
     for (i1 = 0; i1 < (small ? r : c); i1 += small ? mt : nt)
       for (j1 = 0; j1 < (small ? c : r); j1 += small ? nt : mt) {
         i = small ? i1 : j1;
         j = small ? j1 : i1;
-        LINLOSS__FN(linloss__fwd_tile_)(mt, nt, r - i < mt ? r - i : mt, c - j < nt ? c - j : nt,
+        LINLOSS_I_FN(linloss_i_fwd_tile_)(mt, nt, r - i < mt ? r - i : mt, c - j < nt ? c - j : nt,
                                         d - k0 < kc ? d - k0 : kc, X + i * ldx + k0, ldx,
                                         Wt + j * ldw + k0, ldw, S + i * c + j, c);
       }
@@ -1364,18 +1364,18 @@ LINLOSS__TILE void LINLOSS__FN(linloss__fwd_tiles_)(size_t mt, size_t nt, int sm
    tiles outer: their rows of X stay in L1 across the classes. Else panels of
    D, then classes outer: a tile of classes stays in L1 across the rows of
    the block, which stay in L2. */
-static inline void LINLOSS__FN(linloss__forward_)(size_t r, size_t d, size_t c,
-                                                  const LINLOSS__T *X, size_t ldx,
-                                                  const LINLOSS__T *Wt, size_t ldw,
-                                                  const LINLOSS__T *b, LINLOSS__T *S) {
-  const int small = c * d * sizeof(LINLOSS__T) <= LINLOSS__L2_BYTES;
-  size_t kc = small ? d : LINLOSS__KC_BYTES / sizeof(LINLOSS__T);
+static inline void LINLOSS_I_FN(linloss_i_forward_)(size_t r, size_t d, size_t c,
+                                                  const LINLOSS_I_T *X, size_t ldx,
+                                                  const LINLOSS_I_T *Wt, size_t ldw,
+                                                  const LINLOSS_I_T *b, LINLOSS_I_T *S) {
+  const int small = c * d * sizeof(LINLOSS_I_T) <= LINLOSS_I_L2_BYTES;
+  size_t kc = small ? d : LINLOSS_I_KC_BYTES / sizeof(LINLOSS_I_T);
   if (d < kc + kc / 2) kc = d;
-  LINLOSS__FN(linloss__bias_rows_)(r, c, b, S);
+  LINLOSS_I_FN(linloss_i_bias_rows_)(r, c, b, S);
   if (c <= 2) /* binary: tiles of 2 classes, as many rows as registers allow */
-    LINLOSS__FN(linloss__fwd_tiles_)(LINLOSS__ACC / 2, 2, small, kc, r, d, c, X, ldx, Wt, ldw, S);
+    LINLOSS_I_FN(linloss_i_fwd_tiles_)(LINLOSS_I_ACC / 2, 2, small, kc, r, d, c, X, ldx, Wt, ldw, S);
   else
-    LINLOSS__FN(linloss__fwd_tiles_)(LINLOSS__MR, LINLOSS__NR, small, kc, r, d, c, X, ldx, Wt, ldw, S);
+    LINLOSS_I_FN(linloss_i_fwd_tiles_)(LINLOSS_I_MR, LINLOSS_I_NR, small, kc, r, d, c, X, ldx, Wt, ldw, S);
 }
 
 /* The row loop of a backward tile of nt classes x kt vectors (constants
@@ -1383,35 +1383,35 @@ static inline void LINLOSS__FN(linloss__forward_)(size_t r, size_t d, size_t c,
    times those of X, lanes[v] lanes in vector v; classes past nr repeat the
    last one. With full (a constant: every vector whole) the loop has no
    branches. The operands of the smaller side are loaded first. */
-LINLOSS__TILE void LINLOSS__FN(linloss__bwd_rows_)(size_t nt, size_t kt, int full, size_t nr,
+LINLOSS_I_TILE void LINLOSS_I_FN(linloss_i_bwd_rows_)(size_t nt, size_t kt, int full, size_t nr,
                                                    const size_t *lanes, size_t r, const size_t *act,
-                                                   const LINLOSS__T *G, size_t c, const LINLOSS__T *X,
-                                                   size_t ldx, LINLOSS__V *acc) {
-  LINLOSS__V keep[LINLOSS__ACC];
-  size_t i, j, v, cls[LINLOSS__ACC];
-  LINLOSS__UNROLL
+                                                   const LINLOSS_I_T *G, size_t c, const LINLOSS_I_T *X,
+                                                   size_t ldx, LINLOSS_I_V *acc) {
+  LINLOSS_I_V keep[LINLOSS_I_ACC];
+  size_t i, j, v, cls[LINLOSS_I_ACC];
+  LINLOSS_I_UNROLL
   for (j = 0; j < nt; j++) cls[j] = j < nr ? j : nr - 1;
   for (i = 0; i < r; i++) {
-    const LINLOSS__T *x = X + act[i] * ldx, *g = G + act[i] * c;
+    const LINLOSS_I_T *x = X + act[i] * ldx, *g = G + act[i] * c;
     if (kt <= nt) {
-      LINLOSS__UNROLL
+      LINLOSS_I_UNROLL
       for (v = 0; v < kt; v++)
-        keep[v] = full ? linloss__vload(x + v * LINLOSS__W) : linloss__vload_n(x + v * LINLOSS__W, lanes[v], 0);
-      LINLOSS__UNROLL
+        keep[v] = full ? linloss_i_vload(x + v * LINLOSS_I_W) : linloss_i_vload_n(x + v * LINLOSS_I_W, lanes[v], 0);
+      LINLOSS_I_UNROLL
       for (j = 0; j < nt; j++) {
-        const LINLOSS__V gv = linloss__vset1(g[cls[j]]);
-        LINLOSS__UNROLL
-        for (v = 0; v < kt; v++) acc[j * kt + v] = linloss__vfma(gv, keep[v], acc[j * kt + v]);
+        const LINLOSS_I_V gv = linloss_i_vset1(g[cls[j]]);
+        LINLOSS_I_UNROLL
+        for (v = 0; v < kt; v++) acc[j * kt + v] = linloss_i_vfma(gv, keep[v], acc[j * kt + v]);
       }
     } else {
-      LINLOSS__UNROLL
-      for (j = 0; j < nt; j++) keep[j] = linloss__vset1(g[cls[j]]);
-      LINLOSS__UNROLL
+      LINLOSS_I_UNROLL
+      for (j = 0; j < nt; j++) keep[j] = linloss_i_vset1(g[cls[j]]);
+      LINLOSS_I_UNROLL
       for (v = 0; v < kt; v++) {
-        const LINLOSS__V xv =
-            full ? linloss__vload(x + v * LINLOSS__W) : linloss__vload_n(x + v * LINLOSS__W, lanes[v], 0);
-        LINLOSS__UNROLL
-        for (j = 0; j < nt; j++) acc[j * kt + v] = linloss__vfma(keep[j], xv, acc[j * kt + v]);
+        const LINLOSS_I_V xv =
+            full ? linloss_i_vload(x + v * LINLOSS_I_W) : linloss_i_vload_n(x + v * LINLOSS_I_W, lanes[v], 0);
+        LINLOSS_I_UNROLL
+        for (j = 0; j < nt; j++) acc[j * kt + v] = linloss_i_vfma(keep[j], xv, acc[j * kt + v]);
       }
     }
   }
@@ -1420,44 +1420,44 @@ LINLOSS__TILE void LINLOSS__FN(linloss__bwd_rows_)(size_t nt, size_t kt, int ful
 /* Backward tile of nt x kt (constants): the nr rows (classes) and len <=
    kt W columns of Gt at Gt (stride d) += the rows act[0..r) of G (stride c)
    times those of X. */
-LINLOSS__TILE void LINLOSS__FN(linloss__bwd_tile_)(size_t nt, size_t kt, size_t nr, size_t len, size_t r,
-                                                   const size_t *act, const LINLOSS__T *G,
-                                                   size_t c, const LINLOSS__T *X, size_t ldx,
-                                                   LINLOSS__T *Gt, size_t d) {
-  LINLOSS__V acc[LINLOSS__ACC];
-  size_t lanes[LINLOSS__ACC], j, v;
-  LINLOSS__UNROLL
+LINLOSS_I_TILE void LINLOSS_I_FN(linloss_i_bwd_tile_)(size_t nt, size_t kt, size_t nr, size_t len, size_t r,
+                                                   const size_t *act, const LINLOSS_I_T *G,
+                                                   size_t c, const LINLOSS_I_T *X, size_t ldx,
+                                                   LINLOSS_I_T *Gt, size_t d) {
+  LINLOSS_I_V acc[LINLOSS_I_ACC];
+  size_t lanes[LINLOSS_I_ACC], j, v;
+  LINLOSS_I_UNROLL
   for (v = 0; v < kt; v++) {
-    lanes[v] = len > v * LINLOSS__W ? len - v * LINLOSS__W : 0;
-    if (lanes[v] > LINLOSS__W) lanes[v] = LINLOSS__W;
-    LINLOSS__UNROLL
+    lanes[v] = len > v * LINLOSS_I_W ? len - v * LINLOSS_I_W : 0;
+    if (lanes[v] > LINLOSS_I_W) lanes[v] = LINLOSS_I_W;
+    LINLOSS_I_UNROLL
     for (j = 0; j < nt; j++)
-      acc[j * kt + v] = j < nr ? linloss__vload_n(Gt + j * d + v * LINLOSS__W, lanes[v], 0) : linloss__vzero();
+      acc[j * kt + v] = j < nr ? linloss_i_vload_n(Gt + j * d + v * LINLOSS_I_W, lanes[v], 0) : linloss_i_vzero();
   }
-  if (len == kt * LINLOSS__W)
-    LINLOSS__FN(linloss__bwd_rows_)(nt, kt, 1, nr, lanes, r, act, G, c, X, ldx, acc);
+  if (len == kt * LINLOSS_I_W)
+    LINLOSS_I_FN(linloss_i_bwd_rows_)(nt, kt, 1, nr, lanes, r, act, G, c, X, ldx, acc);
   else
-    LINLOSS__FN(linloss__bwd_rows_)(nt, kt, 0, nr, lanes, r, act, G, c, X, ldx, acc);
-  LINLOSS__UNROLL /* constant indices only: acc stays in registers */
+    LINLOSS_I_FN(linloss_i_bwd_rows_)(nt, kt, 0, nr, lanes, r, act, G, c, X, ldx, acc);
+  LINLOSS_I_UNROLL /* constant indices only: acc stays in registers */
   for (j = 0; j < nt; j++) {
-    LINLOSS__UNROLL
+    LINLOSS_I_UNROLL
     for (v = 0; v < kt; v++)
-      if (j < nr && lanes[v]) linloss__vstore_n(Gt + j * d + v * LINLOSS__W, acc[j * kt + v], lanes[v]);
+      if (j < nr && lanes[v]) linloss_i_vstore_n(Gt + j * d + v * LINLOSS_I_W, acc[j * kt + v], lanes[v]);
   }
 }
 
-/* The backward over tiles of nt x kt (constants), see linloss__backward_ */
-LINLOSS__TILE void LINLOSS__FN(linloss__bwd_tiles_)(size_t nt, size_t kt, int small, size_t r,
+/* The backward over tiles of nt x kt (constants), see linloss_i_backward_ */
+LINLOSS_I_TILE void LINLOSS_I_FN(linloss_i_bwd_tiles_)(size_t nt, size_t kt, int small, size_t r,
                                                     const size_t *act, size_t d, size_t c,
-                                                    const LINLOSS__T *X, size_t ldx,
-                                                    const LINLOSS__T *G, LINLOSS__T *Gt) {
-  const size_t kw = kt * LINLOSS__W;
+                                                    const LINLOSS_I_T *X, size_t ldx,
+                                                    const LINLOSS_I_T *G, LINLOSS_I_T *Gt) {
+  const size_t kw = kt * LINLOSS_I_W;
   size_t j, k, a, b;
   for (a = 0; a < (small ? d : c); a += small ? kw : nt)
     for (b = 0; b < (small ? c : d); b += small ? nt : kw) {
       k = small ? a : b;
       j = small ? b : a;
-      LINLOSS__FN(linloss__bwd_tile_)(nt, kt, c - j < nt ? c - j : nt, d - k < kw ? d - k : kw, r, act,
+      LINLOSS_I_FN(linloss_i_bwd_tile_)(nt, kt, c - j < nt ? c - j : nt, d - k < kw ? d - k : kw, r, act,
                                       G + j, c, X + k, ldx, Gt + j * d + k, d);
     }
 }
@@ -1465,18 +1465,18 @@ LINLOSS__TILE void LINLOSS__FN(linloss__bwd_tiles_)(size_t nt, size_t kt, int sm
 /* Gt (c x d) += G^T X over the rows act[0..r). Columns of D outer when W
    fits in L2 (the rows' chunk of X stays in L1 across the classes), else
    classes outer (their column of G stays in L1 across D). */
-static inline void LINLOSS__FN(linloss__backward_)(size_t r, const size_t *act, size_t d, size_t c,
-                                                   const LINLOSS__T *X, size_t ldx,
-                                                   const LINLOSS__T *G, LINLOSS__T *Gt) {
-  const int small = c * d * sizeof(LINLOSS__T) <= LINLOSS__L2_BYTES;
+static inline void LINLOSS_I_FN(linloss_i_backward_)(size_t r, const size_t *act, size_t d, size_t c,
+                                                   const LINLOSS_I_T *X, size_t ldx,
+                                                   const LINLOSS_I_T *G, LINLOSS_I_T *Gt) {
+  const int small = c * d * sizeof(LINLOSS_I_T) <= LINLOSS_I_L2_BYTES;
   if (c <= 2)
-    LINLOSS__FN(linloss__bwd_tiles_)(2, LINLOSS__ACC / 2, small, r, act, d, c, X, ldx, G, Gt);
+    LINLOSS_I_FN(linloss_i_bwd_tiles_)(2, LINLOSS_I_ACC / 2, small, r, act, d, c, X, ldx, G, Gt);
   else
-    LINLOSS__FN(linloss__bwd_tiles_)(LINLOSS__BNR, LINLOSS__KV, small, r, act, d, c, X, ldx, G, Gt);
+    LINLOSS_I_FN(linloss_i_bwd_tiles_)(LINLOSS_I_BNR, LINLOSS_I_KV, small, r, act, d, c, X, ldx, G, Gt);
 }
 
 /* ---- the linear part in "outer-product form", for LINLOSS_W_DC when W is
-   too large to copy (see linloss__direct_dc): vectors along C, no copies.
+   too large to copy (see linloss_i_direct_dc): vectors along C, no copies.
      forward   S[i, :]  += sum_k X_ik W[k, :]        (A = X,   B = W)
      backward  dW[k, :] += sum_i X_ik dS[i, :]       (A = X^T, B = dS)
    One register tile for both: Ct (OMR rows x ONV vectors, stride ldc) +=
@@ -1484,107 +1484,107 @@ static inline void LINLOSS__FN(linloss__backward_)(size_t r, const size_t *act, 
    rows are B + kk ldb (trans = 0), or A(r, kk) = A[idx[kk] lda + r] and
    B + idx[kk] ldb (trans = 1: the active rows of a block). Rows past mr repeat
    the last one and are not stored; nl classes (lanes) in the tile. */
-LINLOSS__TILE void LINLOSS__FN(linloss__op_rows_)(size_t om, size_t on, int trans, int full, size_t mr,
+LINLOSS_I_TILE void LINLOSS_I_FN(linloss_i_op_rows_)(size_t om, size_t on, int trans, int full, size_t mr,
                                                   const size_t *lanes, size_t K, const size_t *idx,
-                                                  const LINLOSS__T *A, size_t lda, const LINLOSS__T *B,
-                                                  size_t ldb, LINLOSS__V *acc) {
-  const LINLOSS__T *a[LINLOSS__ACC];
+                                                  const LINLOSS_I_T *A, size_t lda, const LINLOSS_I_T *B,
+                                                  size_t ldb, LINLOSS_I_V *acc) {
+  const LINLOSS_I_T *a[LINLOSS_I_ACC];
   size_t kk, r, v;
-  LINLOSS__UNROLL
+  LINLOSS_I_UNROLL
   for (r = 0; r < om; r++) a[r] = A + (r < mr ? r : mr - 1) * (trans ? 1 : lda);
   for (kk = 0; kk < K; kk++) {
     const size_t row = trans ? idx[kk] : kk;
-    const LINLOSS__T *bp = B + row * ldb;
-    LINLOSS__V bv[LINLOSS__ACC];
-    LINLOSS__UNROLL
+    const LINLOSS_I_T *bp = B + row * ldb;
+    LINLOSS_I_V bv[LINLOSS_I_ACC];
+    LINLOSS_I_UNROLL
     for (v = 0; v < on; v++) {
-      bv[v] = full ? linloss__vload(bp + v * LINLOSS__W) : linloss__vload_n(bp + v * LINLOSS__W, lanes[v], 0);
-      LINLOSS__INREG(bv[v]);
+      bv[v] = full ? linloss_i_vload(bp + v * LINLOSS_I_W) : linloss_i_vload_n(bp + v * LINLOSS_I_W, lanes[v], 0);
+      LINLOSS_I_INREG(bv[v]);
     }
-    LINLOSS__UNROLL
+    LINLOSS_I_UNROLL
     for (r = 0; r < om; r++) {
-      const LINLOSS__V av = linloss__vset1(trans ? a[r][row * lda] : a[r][kk]);
-      LINLOSS__UNROLL
-      for (v = 0; v < on; v++) acc[r * on + v] = linloss__vfma(av, bv[v], acc[r * on + v]);
+      const LINLOSS_I_V av = linloss_i_vset1(trans ? a[r][row * lda] : a[r][kk]);
+      LINLOSS_I_UNROLL
+      for (v = 0; v < on; v++) acc[r * on + v] = linloss_i_vfma(av, bv[v], acc[r * on + v]);
     }
   }
 }
 
-LINLOSS__TILE void LINLOSS__FN(linloss__op_tile_)(size_t om, size_t on, int trans, size_t mr, size_t nl,
-                                                  size_t K, const size_t *idx, const LINLOSS__T *A,
-                                                  size_t lda, const LINLOSS__T *B, size_t ldb,
-                                                  LINLOSS__T *Ct, size_t ldc) {
-  LINLOSS__V acc[LINLOSS__ACC];
-  size_t lanes[LINLOSS__ACC], r, v;
-  LINLOSS__UNROLL
+LINLOSS_I_TILE void LINLOSS_I_FN(linloss_i_op_tile_)(size_t om, size_t on, int trans, size_t mr, size_t nl,
+                                                  size_t K, const size_t *idx, const LINLOSS_I_T *A,
+                                                  size_t lda, const LINLOSS_I_T *B, size_t ldb,
+                                                  LINLOSS_I_T *Ct, size_t ldc) {
+  LINLOSS_I_V acc[LINLOSS_I_ACC];
+  size_t lanes[LINLOSS_I_ACC], r, v;
+  LINLOSS_I_UNROLL
   for (v = 0; v < on; v++) {
-    lanes[v] = nl > v * LINLOSS__W ? nl - v * LINLOSS__W : 0;
-    if (lanes[v] > LINLOSS__W) lanes[v] = LINLOSS__W;
-    LINLOSS__UNROLL
+    lanes[v] = nl > v * LINLOSS_I_W ? nl - v * LINLOSS_I_W : 0;
+    if (lanes[v] > LINLOSS_I_W) lanes[v] = LINLOSS_I_W;
+    LINLOSS_I_UNROLL
     for (r = 0; r < om; r++)
-      acc[r * on + v] = r < mr ? linloss__vload_n(Ct + r * ldc + v * LINLOSS__W, lanes[v], 0) : linloss__vzero();
+      acc[r * on + v] = r < mr ? linloss_i_vload_n(Ct + r * ldc + v * LINLOSS_I_W, lanes[v], 0) : linloss_i_vzero();
   }
-  if (nl == on * LINLOSS__W) {
-    if (trans) LINLOSS__FN(linloss__op_rows_)(om, on, 1, 1, mr, lanes, K, idx, A, lda, B, ldb, acc);
-    else LINLOSS__FN(linloss__op_rows_)(om, on, 0, 1, mr, lanes, K, idx, A, lda, B, ldb, acc);
+  if (nl == on * LINLOSS_I_W) {
+    if (trans) LINLOSS_I_FN(linloss_i_op_rows_)(om, on, 1, 1, mr, lanes, K, idx, A, lda, B, ldb, acc);
+    else LINLOSS_I_FN(linloss_i_op_rows_)(om, on, 0, 1, mr, lanes, K, idx, A, lda, B, ldb, acc);
   } else {
-    if (trans) LINLOSS__FN(linloss__op_rows_)(om, on, 1, 0, mr, lanes, K, idx, A, lda, B, ldb, acc);
-    else LINLOSS__FN(linloss__op_rows_)(om, on, 0, 0, mr, lanes, K, idx, A, lda, B, ldb, acc);
+    if (trans) LINLOSS_I_FN(linloss_i_op_rows_)(om, on, 1, 0, mr, lanes, K, idx, A, lda, B, ldb, acc);
+    else LINLOSS_I_FN(linloss_i_op_rows_)(om, on, 0, 0, mr, lanes, K, idx, A, lda, B, ldb, acc);
   }
-  LINLOSS__UNROLL /* constant indices only: acc stays in registers */
+  LINLOSS_I_UNROLL /* constant indices only: acc stays in registers */
   for (r = 0; r < om; r++) {
-    LINLOSS__UNROLL
+    LINLOSS_I_UNROLL
     for (v = 0; v < on; v++)
-      if (r < mr && lanes[v]) linloss__vstore_n(Ct + r * ldc + v * LINLOSS__W, acc[r * on + v], lanes[v]);
+      if (r < mr && lanes[v]) linloss_i_vstore_n(Ct + r * ldc + v * LINLOSS_I_W, acc[r * on + v], lanes[v]);
   }
 }
 
 /* The outer-product form over tiles of om x on (constants): the forward
    (trans = 0; panels of D so that a panel of a tile of classes stays in L1
    across the rows) or the backward (trans = 1; see below). */
-LINLOSS__TILE void LINLOSS__FN(linloss__op_tiles_)(size_t om, size_t on, int trans, size_t r,
+LINLOSS_I_TILE void LINLOSS_I_FN(linloss_i_op_tiles_)(size_t om, size_t on, int trans, size_t r,
                                                    const size_t *act, size_t d, size_t c,
-                                                   const LINLOSS__T *X, size_t ldx,
-                                                   const LINLOSS__T *B, LINLOSS__T *Ct) {
-  const size_t nt = on * LINLOSS__W, kc = trans ? d : LINLOSS__OKC;
+                                                   const LINLOSS_I_T *X, size_t ldx,
+                                                   const LINLOSS_I_T *B, LINLOSS_I_T *Ct) {
+  const size_t nt = on * LINLOSS_I_W, kc = trans ? d : LINLOSS_I_OKC;
   size_t i, j, k0;
   for (k0 = 0; k0 < d; k0 += kc)
     for (j = 0; j < c; j += nt)
       for (i = 0; i < (trans ? d : r); i += om) {
         const size_t m = (trans ? d : r) - i < om ? (trans ? d : r) - i : om, nl = c - j < nt ? c - j : nt;
         if (trans) /* dW rows i.. += X[act, i..]^T G[act, j..] */
-          LINLOSS__FN(linloss__op_tile_)(om, on, 1, m, nl, r, act, X + i, ldx, B + j, c, Ct + i * c + j, c);
+          LINLOSS_I_FN(linloss_i_op_tile_)(om, on, 1, m, nl, r, act, X + i, ldx, B + j, c, Ct + i * c + j, c);
         else /* S rows i.. += X[i.., k0..] W[k0.., j..] */
-          LINLOSS__FN(linloss__op_tile_)(om, on, 0, m, nl, d - k0 < kc ? d - k0 : kc, NULL, X + i * ldx + k0,
+          LINLOSS_I_FN(linloss_i_op_tile_)(om, on, 0, m, nl, d - k0 < kc ? d - k0 : kc, NULL, X + i * ldx + k0,
                                          ldx, B + k0 * c + j, c, Ct + i * c + j, c);
       }
 }
 
 /* S (r x c, contiguous) = X W + b, W being D x C; one vector of classes per
    tile when they fit, two when they do, else the general tile. */
-static inline void LINLOSS__FN(linloss__forward_dc_)(size_t r, size_t d, size_t c,
-                                                     const LINLOSS__T *X, size_t ldx,
-                                                     const LINLOSS__T *W, const LINLOSS__T *b,
-                                                     LINLOSS__T *S) {
-  LINLOSS__FN(linloss__bias_rows_)(r, c, b, S);
-  if (c <= LINLOSS__W)
-    LINLOSS__FN(linloss__op_tiles_)(LINLOSS__ACC / 2, 1, 0, r, NULL, d, c, X, ldx, W, S);
-  else if (c <= 2 * LINLOSS__W)
-    LINLOSS__FN(linloss__op_tiles_)(LINLOSS__ACC / 2, 2, 0, r, NULL, d, c, X, ldx, W, S);
+static inline void LINLOSS_I_FN(linloss_i_forward_dc_)(size_t r, size_t d, size_t c,
+                                                     const LINLOSS_I_T *X, size_t ldx,
+                                                     const LINLOSS_I_T *W, const LINLOSS_I_T *b,
+                                                     LINLOSS_I_T *S) {
+  LINLOSS_I_FN(linloss_i_bias_rows_)(r, c, b, S);
+  if (c <= LINLOSS_I_W)
+    LINLOSS_I_FN(linloss_i_op_tiles_)(LINLOSS_I_ACC / 2, 1, 0, r, NULL, d, c, X, ldx, W, S);
+  else if (c <= 2 * LINLOSS_I_W)
+    LINLOSS_I_FN(linloss_i_op_tiles_)(LINLOSS_I_ACC / 2, 2, 0, r, NULL, d, c, X, ldx, W, S);
   else
-    LINLOSS__FN(linloss__op_tiles_)(LINLOSS__OMR, LINLOSS__ONV, 0, r, NULL, d, c, X, ldx, W, S);
+    LINLOSS_I_FN(linloss_i_op_tiles_)(LINLOSS_I_OMR, LINLOSS_I_ONV, 0, r, NULL, d, c, X, ldx, W, S);
 }
 
 /* dW (D x C) += X^T G over the rows act[0..r) of the block */
-static inline void LINLOSS__FN(linloss__backward_dc_)(size_t r, const size_t *act, size_t d, size_t c,
-                                                      const LINLOSS__T *X, size_t ldx,
-                                                      const LINLOSS__T *G, LINLOSS__T *dW) {
-  LINLOSS__FN(linloss__op_tiles_)(LINLOSS__OMR, LINLOSS__ONV, 1, r, act, d, c, X, ldx, G, dW);
+static inline void LINLOSS_I_FN(linloss_i_backward_dc_)(size_t r, const size_t *act, size_t d, size_t c,
+                                                      const LINLOSS_I_T *X, size_t ldx,
+                                                      const LINLOSS_I_T *G, LINLOSS_I_T *dW) {
+  LINLOSS_I_FN(linloss_i_op_tiles_)(LINLOSS_I_OMR, LINLOSS_I_ONV, 1, r, act, d, c, X, ldx, G, dW);
 }
 
 /* B (cols x rows, stride ldb) = A^T, or B += A^T; A is rows x cols */
-static inline void LINLOSS__FN(linloss__transpose_)(size_t rows, size_t cols, const LINLOSS__T *A,
-                                                    LINLOSS__T *B, size_t ldb, int add) {
+static inline void LINLOSS_I_FN(linloss_i_transpose_)(size_t rows, size_t cols, const LINLOSS_I_T *A,
+                                                    LINLOSS_I_T *B, size_t ldb, int add) {
   size_t i, j, i0, j0;
   for (i0 = 0; i0 < rows; i0 += 16)
     for (j0 = 0; j0 < cols; j0 += 16)
@@ -1593,249 +1593,249 @@ static inline void LINLOSS__FN(linloss__transpose_)(size_t rows, size_t cols, co
           B[j * ldb + i] = add ? B[j * ldb + i] + A[i * cols + j] : A[i * cols + j];
 }
 
-/* The copy of W a plan asks for (see linloss__plan_make), in p: for the
+/* The copy of W a plan asks for (see linloss_i_plan_make), in p: for the
    outer-product form (odc, W_CD only) W^T (D x C); for the dot form the
    class-major W with rows of stride ldw (a multiple of 64 bytes) from a
    64-byte boundary, so that its loads never straddle cache lines (W_DC
-   transposed, W_CD copied). At most c ldw + LINLOSS__ALIGN elements. */
-static inline LINLOSS__T *LINLOSS__FN(linloss__wcopy_)(int dc, int odc, size_t d, size_t c,
-                                                       const LINLOSS__T *W, LINLOSS__T *p, size_t ldw) {
-  LINLOSS__T *wt = p + (LINLOSS__ALIGN - (size_t)((uintptr_t)p / sizeof(LINLOSS__T) % LINLOSS__ALIGN)) % LINLOSS__ALIGN;
+   transposed, W_CD copied). At most c ldw + LINLOSS_I_ALIGN elements. */
+static inline LINLOSS_I_T *LINLOSS_I_FN(linloss_i_wcopy_)(int dc, int odc, size_t d, size_t c,
+                                                       const LINLOSS_I_T *W, LINLOSS_I_T *p, size_t ldw) {
+  LINLOSS_I_T *wt = p + (LINLOSS_I_ALIGN - (size_t)((uintptr_t)p / sizeof(LINLOSS_I_T) % LINLOSS_I_ALIGN)) % LINLOSS_I_ALIGN;
   size_t j;
   if (odc) {
-    LINLOSS__FN(linloss__transpose_)(c, d, W, p, c, 0);
+    LINLOSS_I_FN(linloss_i_transpose_)(c, d, W, p, c, 0);
     return p;
   }
-  if (dc) LINLOSS__FN(linloss__transpose_)(d, c, W, wt, ldw, 0);
+  if (dc) LINLOSS_I_FN(linloss_i_transpose_)(d, c, W, wt, ldw, 0);
   else
-    for (j = 0; j < c; j++) memcpy(wt + j * ldw, W + j * d, d * sizeof(LINLOSS__T));
+    for (j = 0; j < c; j++) memcpy(wt + j * ldw, W + j * d, d * sizeof(LINLOSS_I_T));
   return wt;
 }
 
 /* Working memory of a fused call: a block of rows x c scores, then `extra`
    elements (the transposed W and dW of LINLOSS_W_DC). From the stack buffer
    when it fits, else one LINLOSS_MALLOC; NULL if that fails. */
-static inline LINLOSS__T *LINLOSS__FN(linloss__work_)(size_t n, size_t d, size_t c, size_t extra,
-                                                      LINLOSS__T *stack, size_t stack_len,
+static inline LINLOSS_I_T *LINLOSS_I_FN(linloss_i_work_)(size_t n, size_t d, size_t c, size_t extra,
+                                                      LINLOSS_I_T *stack, size_t stack_len,
                                                       size_t *rows) {
-  size_t r = LINLOSS_BLOCK_ELEMS / c, rx = LINLOSS__XBLOCK_BYTES / (d * sizeof(LINLOSS__T));
+  size_t r = LINLOSS_BLOCK_ELEMS / c, rx = LINLOSS_I_XBLOCK_BYTES / (d * sizeof(LINLOSS_I_T));
   if (r > LINLOSS_BLOCK_ROWS) r = LINLOSS_BLOCK_ROWS;
-  if (r > rx) r = rx < 4 * LINLOSS__MR ? 4 * LINLOSS__MR : rx; /* the block's X stays in L2 */
+  if (r > rx) r = rx < 4 * LINLOSS_I_MR ? 4 * LINLOSS_I_MR : rx; /* the block's X stays in L2 */
   if (r > n) r = n;
-  if (r > LINLOSS__MR) r -= r % LINLOSS__MR;
+  if (r > LINLOSS_I_MR) r -= r % LINLOSS_I_MR;
   if (r == 0) r = 1;
   *rows = r;
   if (r * c <= stack_len && extra <= stack_len - r * c) return stack;
-  if (!linloss__size_ok(r * c + extra, 1, sizeof(LINLOSS__T))) return NULL;
-  return (LINLOSS__T *)LINLOSS_MALLOC((r * c + extra) * sizeof(LINLOSS__T));
+  if (!linloss_i_size_ok(r * c + extra, 1, sizeof(LINLOSS_I_T))) return NULL;
+  return (LINLOSS_I_T *)LINLOSS_MALLOC((r * c + extra) * sizeof(LINLOSS_I_T));
 }
 
 /* lambda sum W^2, and dW = 2 lambda W */
-static inline double LINLOSS__FN(linloss__reg_)(size_t len, const LINLOSS__T *W, double reg,
-                                                int want_loss, LINLOSS__T *dW) {
-  if (dW) LINLOSS__FN(linloss__scal_)(len, (LINLOSS__T)(2 * reg), W, dW);
-  return reg > 0 && want_loss ? reg * LINLOSS__FN(linloss__dot_)(len, W, W) : 0;
+static inline double LINLOSS_I_FN(linloss_i_reg_)(size_t len, const LINLOSS_I_T *W, double reg,
+                                                int want_loss, LINLOSS_I_T *dW) {
+  if (dW) LINLOSS_I_FN(linloss_i_scal_)(len, (LINLOSS_I_T)(2 * reg), W, dW);
+  return reg > 0 && want_loss ? reg * LINLOSS_I_FN(linloss_i_dot_)(len, W, W) : 0;
 }
 
 /* The fused SVM and softmax. */
-static inline linloss_status LINLOSS__FN(linloss__fused_)(
-    int kind, size_t n, size_t d, size_t c, const LINLOSS__T *X, size_t ldx, const int32_t *y,
-    const LINLOSS__T *W, const LINLOSS__T *b, const linloss_options *opt, LINLOSS__T *loss,
-    LINLOSS__T *dW, LINLOSS__T *db) {
-  LINLOSS__T stack[LINLOSS_STACK_SCRATCH / sizeof(LINLOSS__T)], *S, *Gt;
+static inline linloss_status LINLOSS_I_FN(linloss_i_fused_)(
+    int kind, size_t n, size_t d, size_t c, const LINLOSS_I_T *X, size_t ldx, const int32_t *y,
+    const LINLOSS_I_T *W, const LINLOSS_I_T *b, const linloss_options *opt, LINLOSS_I_T *loss,
+    LINLOSS_I_T *dW, LINLOSS_I_T *db) {
+  LINLOSS_I_T stack[LINLOSS_STACK_SCRATCH / sizeof(LINLOSS_I_T)], *S, *Gt;
   size_t act[LINLOSS_BLOCK_ROWS];
-  const LINLOSS__T *Wf;
-  const linloss_options o = linloss__opts(opt);
+  const LINLOSS_I_T *Wf;
+  const linloss_options o = linloss_i_opts(opt);
   const int grad = dW || db, dc = o.w_layout == LINLOSS_W_DC;
   int gt;
-  linloss__plan pl;
+  linloss_i_plan pl;
   double total, scale, pw, data = 0, regl;
   size_t i0, i, rows;
   linloss_status st;
   if (!W || (n && (!X || !y))) return LINLOSS_ERR_NULL;
-  if (c < 2 || d == 0 || ldx < d || !linloss__size_ok(n, ldx, sizeof(LINLOSS__T)) ||
-      !linloss__size_ok(d, c, 2 * sizeof(LINLOSS__T)))
+  if (c < 2 || d == 0 || ldx < d || !linloss_i_size_ok(n, ldx, sizeof(LINLOSS_I_T)) ||
+      !linloss_i_size_ok(d, c, 2 * sizeof(LINLOSS_I_T)))
     return LINLOSS_ERR_SHAPE;
-  if ((st = linloss__check_params(&o, n, c)) != LINLOSS_OK) return st;
-  if ((st = linloss__check_labels(&o, n, y, c, &total)) != LINLOSS_OK) return st;
-  pl = linloss__plan_make(dc, n, d, c, sizeof(LINLOSS__T));
+  if ((st = linloss_i_check_params(&o, n, c)) != LINLOSS_OK) return st;
+  if ((st = linloss_i_check_labels(&o, n, y, c, &total)) != LINLOSS_OK) return st;
+  pl = linloss_i_plan_make(dc, n, d, c, sizeof(LINLOSS_I_T));
   gt = n && dW && dc && pl.small; /* dW^T accumulated class-major, then added */
-  S = LINLOSS__FN(linloss__work_)(n, d, c, pl.wlen + (gt ? c * d : 0), stack, sizeof stack / sizeof *stack,
+  S = LINLOSS_I_FN(linloss_i_work_)(n, d, c, pl.wlen + (gt ? c * d : 0), stack, sizeof stack / sizeof *stack,
                                   &rows);
   if (!S) return LINLOSS_ERR_NOMEM;
-  scale = linloss__scale(&o, total, &pw);
-  regl = LINLOSS__FN(linloss__reg_)(d * c, W, o.reg, loss != NULL, dW);
-  if (db) memset(db, 0, c * sizeof(LINLOSS__T));
-  Wf = pl.wlen ? LINLOSS__FN(linloss__wcopy_)(dc, pl.odc, d, c, W, S + rows * c, pl.ldw) : W;
+  scale = linloss_i_scale(&o, total, &pw);
+  regl = LINLOSS_I_FN(linloss_i_reg_)(d * c, W, o.reg, loss != NULL, dW);
+  if (db) memset(db, 0, c * sizeof(LINLOSS_I_T));
+  Wf = pl.wlen ? LINLOSS_I_FN(linloss_i_wcopy_)(dc, pl.odc, d, c, W, S + rows * c, pl.ldw) : W;
   Gt = dW;
-  if (gt) memset(Gt = S + rows * c + pl.wlen, 0, c * d * sizeof(LINLOSS__T));
+  if (gt) memset(Gt = S + rows * c + pl.wlen, 0, c * d * sizeof(LINLOSS_I_T));
   for (i0 = 0; i0 < n; i0 += rows) {
     size_t r = n - i0 < rows ? n - i0 : rows;
-    const LINLOSS__T *Xb = X + i0 * ldx;
-    if (pl.odc) LINLOSS__FN(linloss__forward_dc_)(r, d, c, Xb, ldx, Wf, b, S);
-    else LINLOSS__FN(linloss__forward_)(r, d, c, Xb, ldx, Wf, pl.ldw, b, S);
-    data += LINLOSS__FN(linloss__rows_)(kind, i0, r, c, S, c, y, &o, scale, pw, grad ? S : NULL, c);
+    const LINLOSS_I_T *Xb = X + i0 * ldx;
+    if (pl.odc) LINLOSS_I_FN(linloss_i_forward_dc_)(r, d, c, Xb, ldx, Wf, b, S);
+    else LINLOSS_I_FN(linloss_i_forward_)(r, d, c, Xb, ldx, Wf, pl.ldw, b, S);
+    data += LINLOSS_I_FN(linloss_i_rows_)(kind, i0, r, c, S, c, y, &o, scale, pw, grad ? S : NULL, c);
     if (dW && dc && !pl.small)
-      LINLOSS__FN(linloss__backward_dc_)(linloss__active(&o, y, i0, r, act), act, d, c, Xb, ldx, S, dW);
+      LINLOSS_I_FN(linloss_i_backward_dc_)(linloss_i_active(&o, y, i0, r, act), act, d, c, Xb, ldx, S, dW);
     else if (dW)
-      LINLOSS__FN(linloss__backward_)(linloss__active(&o, y, i0, r, act), act, d, c, Xb, ldx, S, Gt);
-    for (i = 0; db && i < r; i++) LINLOSS__FN(linloss__axpy_)(c, 1, S + i * c, db);
+      LINLOSS_I_FN(linloss_i_backward_)(linloss_i_active(&o, y, i0, r, act), act, d, c, Xb, ldx, S, Gt);
+    for (i = 0; db && i < r; i++) LINLOSS_I_FN(linloss_i_axpy_)(c, 1, S + i * c, db);
   }
-  if (gt) LINLOSS__FN(linloss__transpose_)(c, d, Gt, dW, c, 1);
+  if (gt) LINLOSS_I_FN(linloss_i_transpose_)(c, d, Gt, dW, c, 1);
   if (S != stack) LINLOSS_FREE(S);
-  if (loss) *loss = (LINLOSS__T)(data * scale + regl);
+  if (loss) *loss = (LINLOSS_I_T)(data * scale + regl);
   return LINLOSS_OK;
 }
 
 /* The loss layer of the SVM and softmax. */
-static inline linloss_status LINLOSS__FN(linloss__scores_)(int kind, size_t n, size_t c,
-                                                           const LINLOSS__T *S, size_t lds,
+static inline linloss_status LINLOSS_I_FN(linloss_i_scores_)(int kind, size_t n, size_t c,
+                                                           const LINLOSS_I_T *S, size_t lds,
                                                            const int32_t *y,
                                                            const linloss_options *opt,
-                                                           LINLOSS__T *loss, LINLOSS__T *dS,
+                                                           LINLOSS_I_T *loss, LINLOSS_I_T *dS,
                                                            size_t ldds) {
-  const linloss_options o = linloss__opts(opt);
+  const linloss_options o = linloss_i_opts(opt);
   double total, scale, pw, data;
   linloss_status st;
   if (n && (!S || !y)) return LINLOSS_ERR_NULL;
-  if (c < 2 || lds < c || !linloss__size_ok(n, lds, sizeof(LINLOSS__T)) ||
-      (dS && (ldds < c || !linloss__size_ok(n, ldds, sizeof(LINLOSS__T)))))
+  if (c < 2 || lds < c || !linloss_i_size_ok(n, lds, sizeof(LINLOSS_I_T)) ||
+      (dS && (ldds < c || !linloss_i_size_ok(n, ldds, sizeof(LINLOSS_I_T)))))
     return LINLOSS_ERR_SHAPE;
-  if ((st = linloss__check_params(&o, n, c)) != LINLOSS_OK) return st;
-  if ((st = linloss__check_labels(&o, n, y, c, &total)) != LINLOSS_OK) return st;
-  scale = linloss__scale(&o, total, &pw);
-  data = LINLOSS__FN(linloss__rows_)(kind, 0, n, c, S, lds, y, &o, scale, pw, dS, ldds);
-  if (loss) *loss = (LINLOSS__T)(data * scale);
+  if ((st = linloss_i_check_params(&o, n, c)) != LINLOSS_OK) return st;
+  if ((st = linloss_i_check_labels(&o, n, y, c, &total)) != LINLOSS_OK) return st;
+  scale = linloss_i_scale(&o, total, &pw);
+  data = LINLOSS_I_FN(linloss_i_rows_)(kind, 0, n, c, S, lds, y, &o, scale, pw, dS, ldds);
+  if (loss) *loss = (LINLOSS_I_T)(data * scale);
   return LINLOSS_OK;
 }
 
-static inline linloss_status LINLOSS__FN(linloss_svm_)(size_t n, size_t d, size_t c,
-                                                       const LINLOSS__T *X, size_t ldx,
-                                                       const int32_t *y, const LINLOSS__T *W,
-                                                       const LINLOSS__T *b,
+static inline linloss_status LINLOSS_I_FN(linloss_svm_)(size_t n, size_t d, size_t c,
+                                                       const LINLOSS_I_T *X, size_t ldx,
+                                                       const int32_t *y, const LINLOSS_I_T *W,
+                                                       const LINLOSS_I_T *b,
                                                        const linloss_options *opt,
-                                                       LINLOSS__T *loss, LINLOSS__T *dW,
-                                                       LINLOSS__T *db) {
-  return LINLOSS__FN(linloss__fused_)(LINLOSS__KIND_SVM, n, d, c, X, ldx, y, W, b, opt, loss, dW, db);
+                                                       LINLOSS_I_T *loss, LINLOSS_I_T *dW,
+                                                       LINLOSS_I_T *db) {
+  return LINLOSS_I_FN(linloss_i_fused_)(LINLOSS_I_KIND_SVM, n, d, c, X, ldx, y, W, b, opt, loss, dW, db);
 }
 
-static inline linloss_status LINLOSS__FN(linloss_softmax_)(size_t n, size_t d, size_t c,
-                                                           const LINLOSS__T *X, size_t ldx,
-                                                           const int32_t *y, const LINLOSS__T *W,
-                                                           const LINLOSS__T *b,
+static inline linloss_status LINLOSS_I_FN(linloss_softmax_)(size_t n, size_t d, size_t c,
+                                                           const LINLOSS_I_T *X, size_t ldx,
+                                                           const int32_t *y, const LINLOSS_I_T *W,
+                                                           const LINLOSS_I_T *b,
                                                            const linloss_options *opt,
-                                                           LINLOSS__T *loss, LINLOSS__T *dW,
-                                                           LINLOSS__T *db) {
-  return LINLOSS__FN(linloss__fused_)(LINLOSS__KIND_SOFTMAX, n, d, c, X, ldx, y, W, b, opt, loss,
+                                                           LINLOSS_I_T *loss, LINLOSS_I_T *dW,
+                                                           LINLOSS_I_T *db) {
+  return LINLOSS_I_FN(linloss_i_fused_)(LINLOSS_I_KIND_SOFTMAX, n, d, c, X, ldx, y, W, b, opt, loss,
                                       dW, db);
 }
 
-static inline linloss_status LINLOSS__FN(linloss_svm_scores_)(size_t n, size_t c,
-                                                              const LINLOSS__T *S, size_t lds,
+static inline linloss_status LINLOSS_I_FN(linloss_svm_scores_)(size_t n, size_t c,
+                                                              const LINLOSS_I_T *S, size_t lds,
                                                               const int32_t *y,
                                                               const linloss_options *opt,
-                                                              LINLOSS__T *loss, LINLOSS__T *dS,
+                                                              LINLOSS_I_T *loss, LINLOSS_I_T *dS,
                                                               size_t ldds) {
-  return LINLOSS__FN(linloss__scores_)(LINLOSS__KIND_SVM, n, c, S, lds, y, opt, loss, dS, ldds);
+  return LINLOSS_I_FN(linloss_i_scores_)(LINLOSS_I_KIND_SVM, n, c, S, lds, y, opt, loss, dS, ldds);
 }
 
-static inline linloss_status LINLOSS__FN(linloss_softmax_scores_)(size_t n, size_t c,
-                                                                  const LINLOSS__T *S, size_t lds,
+static inline linloss_status LINLOSS_I_FN(linloss_softmax_scores_)(size_t n, size_t c,
+                                                                  const LINLOSS_I_T *S, size_t lds,
                                                                   const int32_t *y,
                                                                   const linloss_options *opt,
-                                                                  LINLOSS__T *loss,
-                                                                  LINLOSS__T *dS, size_t ldds) {
-  return LINLOSS__FN(linloss__scores_)(LINLOSS__KIND_SOFTMAX, n, c, S, lds, y, opt, loss, dS,
+                                                                  LINLOSS_I_T *loss,
+                                                                  LINLOSS_I_T *dS, size_t ldds) {
+  return LINLOSS_I_FN(linloss_i_scores_)(LINLOSS_I_KIND_SOFTMAX, n, c, S, lds, y, opt, loss, dS,
                                        ldds);
 }
 
-static inline linloss_status LINLOSS__FN(linloss_logistic_scores_)(size_t n, const LINLOSS__T *s,
+static inline linloss_status LINLOSS_I_FN(linloss_logistic_scores_)(size_t n, const LINLOSS_I_T *s,
                                                                    const int32_t *y,
                                                                    const linloss_options *opt,
-                                                                   LINLOSS__T *loss,
-                                                                   LINLOSS__T *ds) {
-  const linloss_options o = linloss__opts(opt);
+                                                                   LINLOSS_I_T *loss,
+                                                                   LINLOSS_I_T *ds) {
+  const linloss_options o = linloss_i_opts(opt);
   double total, scale, pw, data;
   linloss_status st;
   if (n && (!s || !y)) return LINLOSS_ERR_NULL;
-  if (!linloss__size_ok(n, 1, sizeof(LINLOSS__T))) return LINLOSS_ERR_SHAPE;
-  if ((st = linloss__check_params(&o, n, 2)) != LINLOSS_OK) return st;
-  if ((st = linloss__check_labels(&o, n, y, 2, &total)) != LINLOSS_OK) return st;
-  scale = linloss__scale(&o, total, &pw);
-  data = LINLOSS__FN(linloss__logistic_rows_)(0, n, s, y, &o, scale, pw, ds);
-  if (loss) *loss = (LINLOSS__T)(data * scale);
+  if (!linloss_i_size_ok(n, 1, sizeof(LINLOSS_I_T))) return LINLOSS_ERR_SHAPE;
+  if ((st = linloss_i_check_params(&o, n, 2)) != LINLOSS_OK) return st;
+  if ((st = linloss_i_check_labels(&o, n, y, 2, &total)) != LINLOSS_OK) return st;
+  scale = linloss_i_scale(&o, total, &pw);
+  data = LINLOSS_I_FN(linloss_i_logistic_rows_)(0, n, s, y, &o, scale, pw, ds);
+  if (loss) *loss = (LINLOSS_I_T)(data * scale);
   return LINLOSS_OK;
 }
 
-static inline linloss_status LINLOSS__FN(linloss_logistic_)(size_t n, size_t d,
-                                                            const LINLOSS__T *X, size_t ldx,
-                                                            const int32_t *y, const LINLOSS__T *w,
-                                                            const LINLOSS__T *b,
+static inline linloss_status LINLOSS_I_FN(linloss_logistic_)(size_t n, size_t d,
+                                                            const LINLOSS_I_T *X, size_t ldx,
+                                                            const int32_t *y, const LINLOSS_I_T *w,
+                                                            const LINLOSS_I_T *b,
                                                             const linloss_options *opt,
-                                                            LINLOSS__T *loss, LINLOSS__T *dw,
-                                                            LINLOSS__T *db) {
-  LINLOSS__T s[LINLOSS_BLOCK_ROWS];
+                                                            LINLOSS_I_T *loss, LINLOSS_I_T *dw,
+                                                            LINLOSS_I_T *db) {
+  LINLOSS_I_T s[LINLOSS_BLOCK_ROWS];
   size_t act[LINLOSS_BLOCK_ROWS];
-  const linloss_options o = linloss__opts(opt);
+  const linloss_options o = linloss_i_opts(opt);
   double total, scale, pw, data = 0, regl, dbacc = 0;
   size_t i0, i;
   linloss_status st;
   if (!w || (n && (!X || !y))) return LINLOSS_ERR_NULL;
-  if (d == 0 || ldx < d || !linloss__size_ok(n, ldx, sizeof(LINLOSS__T)) ||
-      !linloss__size_ok(d, 1, sizeof(LINLOSS__T)))
+  if (d == 0 || ldx < d || !linloss_i_size_ok(n, ldx, sizeof(LINLOSS_I_T)) ||
+      !linloss_i_size_ok(d, 1, sizeof(LINLOSS_I_T)))
     return LINLOSS_ERR_SHAPE;
-  if ((st = linloss__check_params(&o, n, 2)) != LINLOSS_OK) return st;
-  if ((st = linloss__check_labels(&o, n, y, 2, &total)) != LINLOSS_OK) return st;
-  scale = linloss__scale(&o, total, &pw);
-  regl = LINLOSS__FN(linloss__reg_)(d, w, o.reg, loss != NULL, dw);
+  if ((st = linloss_i_check_params(&o, n, 2)) != LINLOSS_OK) return st;
+  if ((st = linloss_i_check_labels(&o, n, y, 2, &total)) != LINLOSS_OK) return st;
+  scale = linloss_i_scale(&o, total, &pw);
+  regl = LINLOSS_I_FN(linloss_i_reg_)(d, w, o.reg, loss != NULL, dw);
   for (i0 = 0; i0 < n; i0 += LINLOSS_BLOCK_ROWS) {
     size_t r = n - i0 < LINLOSS_BLOCK_ROWS ? n - i0 : LINLOSS_BLOCK_ROWS;
-    const LINLOSS__T *Xb = X + i0 * ldx;
-    LINLOSS__FN(linloss__forward_)(r, d, 1, Xb, ldx, w, d, b, s);
-    data += LINLOSS__FN(linloss__logistic_rows_)(i0, r, s, y, &o, scale, pw, s);
-    if (dw) LINLOSS__FN(linloss__backward_)(linloss__active(&o, y, i0, r, act), act, d, 1, Xb, ldx, s, dw);
+    const LINLOSS_I_T *Xb = X + i0 * ldx;
+    LINLOSS_I_FN(linloss_i_forward_)(r, d, 1, Xb, ldx, w, d, b, s);
+    data += LINLOSS_I_FN(linloss_i_logistic_rows_)(i0, r, s, y, &o, scale, pw, s);
+    if (dw) LINLOSS_I_FN(linloss_i_backward_)(linloss_i_active(&o, y, i0, r, act), act, d, 1, Xb, ldx, s, dw);
     for (i = 0; i < r; i++) dbacc += (double)s[i];
   }
-  if (db) *db = (LINLOSS__T)dbacc;
-  if (loss) *loss = (LINLOSS__T)(data * scale + regl);
+  if (db) *db = (LINLOSS_I_T)dbacc;
+  if (loss) *loss = (LINLOSS_I_T)(data * scale + regl);
   return LINLOSS_OK;
 }
 
-static inline linloss_status LINLOSS__FN(linloss_predict_)(size_t n, size_t d, size_t c,
-                                                           const LINLOSS__T *X, size_t ldx,
-                                                           const LINLOSS__T *W,
-                                                           const LINLOSS__T *b,
+static inline linloss_status LINLOSS_I_FN(linloss_predict_)(size_t n, size_t d, size_t c,
+                                                           const LINLOSS_I_T *X, size_t ldx,
+                                                           const LINLOSS_I_T *W,
+                                                           const LINLOSS_I_T *b,
                                                            const linloss_options *opt,
                                                            int32_t *pred) {
-  LINLOSS__T stack[LINLOSS_STACK_SCRATCH / sizeof(LINLOSS__T)], *S;
-  const LINLOSS__T *Wt = W;
-  const linloss_options o = linloss__opts(opt);
+  LINLOSS_I_T stack[LINLOSS_STACK_SCRATCH / sizeof(LINLOSS_I_T)], *S;
+  const LINLOSS_I_T *Wt = W;
+  const linloss_options o = linloss_i_opts(opt);
   size_t i0, i, rows;
   int dc;
-  linloss__plan pl;
+  linloss_i_plan pl;
   linloss_status st;
   if (!W || (n && !X)) return LINLOSS_ERR_NULL;
-  if (c < 2 || d == 0 || ldx < d || !linloss__size_ok(n, ldx, sizeof(LINLOSS__T)) ||
-      !linloss__size_ok(d, c, sizeof(LINLOSS__T)))
+  if (c < 2 || d == 0 || ldx < d || !linloss_i_size_ok(n, ldx, sizeof(LINLOSS_I_T)) ||
+      !linloss_i_size_ok(d, c, sizeof(LINLOSS_I_T)))
     return LINLOSS_ERR_SHAPE;
-  if ((st = linloss__check_params(&o, n, c)) != LINLOSS_OK) return st;
+  if ((st = linloss_i_check_params(&o, n, c)) != LINLOSS_OK) return st;
   if (!pred || n == 0) return LINLOSS_OK;
   dc = o.w_layout == LINLOSS_W_DC;
-  pl = linloss__plan_make(dc, n, d, c, sizeof(LINLOSS__T));
-  S = LINLOSS__FN(linloss__work_)(n, d, c, pl.wlen, stack, sizeof stack / sizeof *stack, &rows);
+  pl = linloss_i_plan_make(dc, n, d, c, sizeof(LINLOSS_I_T));
+  S = LINLOSS_I_FN(linloss_i_work_)(n, d, c, pl.wlen, stack, sizeof stack / sizeof *stack, &rows);
   if (!S) return LINLOSS_ERR_NOMEM;
-  if (pl.wlen) Wt = LINLOSS__FN(linloss__wcopy_)(dc, pl.odc, d, c, W, S + rows * c, pl.ldw);
+  if (pl.wlen) Wt = LINLOSS_I_FN(linloss_i_wcopy_)(dc, pl.odc, d, c, W, S + rows * c, pl.ldw);
   for (i0 = 0; i0 < n; i0 += rows) {
     size_t r = n - i0 < rows ? n - i0 : rows;
-    if (pl.odc) LINLOSS__FN(linloss__forward_dc_)(r, d, c, X + i0 * ldx, ldx, Wt, b, S);
-    else LINLOSS__FN(linloss__forward_)(r, d, c, X + i0 * ldx, ldx, Wt, pl.ldw, b, S);
-    for (i = 0; i < r; i++) pred[i0 + i] = (int32_t)LINLOSS__FN(linloss__argmax_)(S + i * c, c, c);
+    if (pl.odc) LINLOSS_I_FN(linloss_i_forward_dc_)(r, d, c, X + i0 * ldx, ldx, Wt, b, S);
+    else LINLOSS_I_FN(linloss_i_forward_)(r, d, c, X + i0 * ldx, ldx, Wt, pl.ldw, b, S);
+    for (i = 0; i < r; i++) pred[i0 + i] = (int32_t)LINLOSS_I_FN(linloss_i_argmax_)(S + i * c, c, c);
   }
   if (S != stack) LINLOSS_FREE(S);
   return LINLOSS_OK;
 }
 
-#endif /* LINLOSS__TEMPLATE */
+#endif /* LINLOSS_I_TEMPLATE */
 
 /*
 MIT License

@@ -5,10 +5,10 @@
    Run:    ./test_exp
 
    linloss.h computes every exp of the softmax and logistic kernels with one
-   internal function per element type: linloss__vexp_f32 / linloss__vexp_f64
+   internal function per element type: linloss_i_vexp_f32 / linloss_i_vexp_f64
    on the vector backends (vector in, vector out; reached here by copying
-   arrays into the backend's vector type linloss__v_f32 / linloss__v_f64),
-   linloss__exp_f32 / linloss__exp_f64 (libm's expf / exp) on the scalar one.
+   arrays into the backend's vector type linloss_i_v_f32 / linloss_i_v_f64),
+   linloss_i_exp_f32 / linloss_i_exp_f64 (libm's expf / exp) on the scalar one.
    These are internal names: if the header renames them, this file stops
    compiling, which is the point.
 
@@ -66,20 +66,20 @@
 #define LANES32 1
 #define LANES64 1
 #else
-#define LANES32 (sizeof(linloss__v_f32) / sizeof(float))
-#define LANES64 (sizeof(linloss__v_f64) / sizeof(double))
+#define LANES32 (sizeof(linloss_i_v_f32) / sizeof(float))
+#define LANES64 (sizeof(linloss_i_v_f64) / sizeof(double))
 #endif
 
 /* out[i] = exp(in[i]) for i < n, n a multiple of 16 */
 static void vexp32(const float *in, float *out, size_t n) {
   size_t i;
 #if LINLOSS_BACKEND == LINLOSS_BACKEND_SCALAR
-  for (i = 0; i < n; i++) out[i] = linloss__exp_f32(in[i]);
+  for (i = 0; i < n; i++) out[i] = linloss_i_exp_f32(in[i]);
 #else
   for (i = 0; i < n; i += LANES32) {
-    linloss__v_f32 v;
+    linloss_i_v_f32 v;
     memcpy(&v, in + i, sizeof v);
-    v = linloss__vexp_f32(v);
+    v = linloss_i_vexp_f32(v);
     memcpy(out + i, &v, sizeof v);
   }
 #endif
@@ -87,12 +87,12 @@ static void vexp32(const float *in, float *out, size_t n) {
 static void vexp64(const double *in, double *out, size_t n) {
   size_t i;
 #if LINLOSS_BACKEND == LINLOSS_BACKEND_SCALAR
-  for (i = 0; i < n; i++) out[i] = linloss__exp_f64(in[i]);
+  for (i = 0; i < n; i++) out[i] = linloss_i_exp_f64(in[i]);
 #else
   for (i = 0; i < n; i += LANES64) {
-    linloss__v_f64 v;
+    linloss_i_v_f64 v;
     memcpy(&v, in + i, sizeof v);
-    v = linloss__vexp_f64(v);
+    v = linloss_i_vexp_f64(v);
     memcpy(out + i, &v, sizeof v);
   }
 #endif
