@@ -87,7 +87,9 @@
      LINLOSS_BLOCK_ELEMS scores) and, for a small W (C x D at most 256 KiB),
      a cache-aligned class-major copy of W (for LINLOSS_W_CD only when N is
      at least 16) and, for LINLOSS_W_DC, of dW: at most 512 KiB more, whatever
-     N; a larger W is used in place. That memory comes from a stack
+     N; a larger W is used in place. A call of more than one chunk of rows
+     (see THREADS) keeps, per thread, a block of scores and the partial dW
+     and db of a chunk (C x D + C more). That memory comes from a stack
      buffer of LINLOSS_STACK_SCRATCH bytes when it fits, else from one
      LINLOSS_MALLOC / LINLOSS_FREE per call (overridable macros). The
      score-level entry points allocate nothing.
@@ -100,6 +102,18 @@
    THREADS
      No global state, no printing, no abort: every call is independent and
      thread-safe on distinct outputs.
+     Compiled with OpenMP (-fopenmp), a call also runs on several threads:
+     it splits the rows into chunks fixed by the shape alone (fused: at
+     least 256 rows, 2^18 multiply-adds and C D / 2048 rows; loss layer: 64
+     rows and 2^16 scores), each chunk sums its rows' loss, dW and db on its own, and the
+     chunks' sums are added in chunk order. So loss, dW, db, dS, sample_loss
+     and pred are bitwise the same for any number of threads, and the same
+     as a build without OpenMP (which adds the same chunks in the same
+     order, on one thread). A call of one chunk stays on the calling thread,
+     and so does a call made inside a parallel region. The threads: OpenMP's
+     number (OMP_NUM_THREADS), at most options.threads when that is > 0, and
+     at most the number of chunks. Without -fopenmp nothing else changes and
+     nothing more is linked.
 
    BUILD MODIFIERS (define before including)
      LINLOSS_BACKEND       LINLOSS_BACKEND_SCALAR, _SIMDE, _AVX2, _AVX512 or
@@ -130,6 +144,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#if defined(_OPENMP)
+#include <omp.h>
+#endif
 
 #ifdef __cplusplus
 extern "C" {
@@ -170,6 +187,9 @@ typedef struct linloss_options {
   const double *sample_weight; /* N weights, or NULL.                            */
   double *sample_loss;     /* output, or NULL: N values w_i L_i (0 where the
                               weight is 0), in double whatever the data type.   */
+  int threads;             /* with OpenMP (-fopenmp): at most this many threads,
+                              0 (default) for OpenMP's own number; >= 0. The
+                              results do not depend on it (see THREADS).       */
 } linloss_options;
 
 /* Declared for T = float (suffix _f32, loss is float*) and T = double (_f64):
@@ -584,6 +604,12 @@ static const double linloss_i_inv_factorial[14] = {
 #ifndef LINLOSS_I_L2_BYTES /* a W this size stays in the L2 cache */
 #define LINLOSS_I_L2_BYTES 262144
 #endif
+#ifndef LINLOSS_I_CHUNK_ROWS /* the least rows of a thread's chunk of a fused call */
+#define LINLOSS_I_CHUNK_ROWS 256
+#endif
+#ifndef LINLOSS_I_CHUNK_MACS /* and the least multiply-adds */
+#define LINLOSS_I_CHUNK_MACS 262144
+#endif
 #ifndef LINLOSS_I_XBLOCK_BYTES /* the rows of X of a block, kept in L2 */
 #define LINLOSS_I_XBLOCK_BYTES 393216
 #endif
@@ -662,6 +688,7 @@ static inline linloss_options linloss_options_default(void) {
   o.class_weight = NULL;
   o.sample_weight = NULL;
   o.sample_loss = NULL;
+  o.threads = 0;
   return o;
 }
 
@@ -671,7 +698,7 @@ static inline const char *linloss_status_string(linloss_status st) {
   case LINLOSS_ERR_NULL: return "a required pointer is NULL";
   case LINLOSS_ERR_SHAPE: return "bad shape: C < 2, D = 0, a stride shorter than its row, or a size overflowing size_t";
   case LINLOSS_ERR_LABEL: return "a label is outside [0, C) and is not the ignore label";
-  case LINLOSS_ERR_PARAM: return "an option is out of range (delta, reg, label_smoothing, hinge_power, layout, reduction, variant or a weight)";
+  case LINLOSS_ERR_PARAM: return "an option is out of range (delta, reg, label_smoothing, hinge_power, layout, reduction, variant, threads or a weight)";
   case LINLOSS_ERR_NOMEM: return "the scratch buffer could not be allocated";
   }
   return "unknown linloss_status";
@@ -697,6 +724,7 @@ static inline linloss_status linloss_i_check_params(const linloss_options *o, si
   if (o->reduction != LINLOSS_MEAN && o->reduction != LINLOSS_SUM) return LINLOSS_ERR_PARAM;
   if (o->svm_variant != LINLOSS_SVM_WW && o->svm_variant != LINLOSS_SVM_CS)
     return LINLOSS_ERR_PARAM;
+  if (o->threads < 0) return LINLOSS_ERR_PARAM;
   for (i = 0; o->class_weight && i < nclass; i++)
     if (!linloss_i_finite(o->class_weight[i]) || o->class_weight[i] < 0) return LINLOSS_ERR_PARAM;
   for (i = 0; o->sample_weight && i < n; i++)
@@ -728,7 +756,7 @@ static inline linloss_status linloss_i_check_labels(const linloss_options *o, si
   return LINLOSS_OK;
 }
 
-enum { LINLOSS_I_KIND_SVM, LINLOSS_I_KIND_SOFTMAX };
+enum { LINLOSS_I_KIND_SVM, LINLOSS_I_KIND_SOFTMAX, LINLOSS_I_KIND_LOGISTIC };
 
 /* The rows first .. first+r-1 of weight other than 0, as offsets from first:
    the rows the gradient of W is made of (the others add exactly nothing,
@@ -741,7 +769,6 @@ static inline size_t linloss_i_active(const linloss_options *o, const int32_t *y
   return m;
 }
 
-/* What the data term and the gradient of sample i are multiplied by. */
 /* How a fused call or predict runs the linear part. The forward takes the
    outer-product form (odc: vectors along C, on W_DC in place, or on a D x C
    copy of a W_CD) for a large W_DC and for short rows (D at most SMALL_D,
@@ -759,6 +786,7 @@ static inline linloss_i_plan linloss_i_plan_make(int dc, size_t n, size_t d, siz
   p.small = c * d <= LINLOSS_I_L2_BYTES / size;
   p.odc = n && (dc ? !p.small || d <= LINLOSS_I_SMALL_D : p.small && d <= LINLOSS_I_SMALL_D && n >= LINLOSS_I_COPY_ROWS);
   p.copy = n && !p.odc && p.small && (dc || n >= LINLOSS_I_COPY_ROWS);
+  if (c == 1) p.odc = p.copy = 0; /* the logistic's w: used in place */
   p.ldw = p.copy ? (d + align - 1) / align * align : d;
   p.wlen = p.copy ? c * p.ldw + align : p.odc && !dc ? c * d : 0;
   return p;
@@ -784,6 +812,51 @@ static inline double linloss_i_dev_scale(size_t c) {
   size_t p = 1;
   while (p < c) p <<= 1, h *= 0.5;
   return h;
+}
+
+/* Rows per block of a fused call: the scores of a block (rows x c) fit in
+   LINLOSS_BLOCK_ELEMS, and its rows of X in L2. */
+static inline size_t linloss_i_block_rows(size_t n, size_t d, size_t c, size_t size) {
+  size_t r = LINLOSS_BLOCK_ELEMS / c, rx = LINLOSS_I_XBLOCK_BYTES / (d * size);
+  if (r > LINLOSS_BLOCK_ROWS) r = LINLOSS_BLOCK_ROWS;
+  if (r > rx) r = rx < 4 * LINLOSS_I_MR ? 4 * LINLOSS_I_MR : rx; /* the block's X stays in L2 */
+  if (r > n) r = n;
+  if (r > LINLOSS_I_MR) r -= r % LINLOSS_I_MR;
+  return r ? r : 1;
+}
+
+/* Rows per chunk, the unit of work of a thread (see THREADS): fixed by the
+   shape alone, never by the number of threads. A fused call (d > 0): whole
+   blocks of `rows`, at least LINLOSS_I_CHUNK_ROWS rows, LINLOSS_I_CHUNK_MACS
+   multiply-adds and C D / 2048 rows (the partial dW each chunk adds). The
+   loss layer (d = 0): LINLOSS_I_CHUNK_ROWS / 4 rows and 2^16 scores. */
+static inline size_t linloss_i_chunk_rows(size_t rows, size_t d, size_t c) {
+  size_t m, r;
+  if (d == 0) {
+    m = LINLOSS_I_CHUNK_ROWS / 4 ? LINLOSS_I_CHUNK_ROWS / 4 : 1;
+    r = (size_t)LINLOSS_I_CHUNK_MACS / 4 / c;
+    return r <= m ? m : (r + m - 1) / m * m;
+  }
+  m = LINLOSS_I_CHUNK_ROWS;
+  if (m < LINLOSS_I_CHUNK_MACS / (d * c)) m = LINLOSS_I_CHUNK_MACS / (d * c);
+  if (m < d * c / 2048) m = d * c / 2048;
+  return (m + rows - 1) / rows * rows;
+}
+
+/* The threads of a call of `jobs` chunks: one without OpenMP, inside a
+   parallel region, or for a single chunk; else OpenMP's number, at most
+   o->threads (when > 0) and `jobs`. */
+static inline size_t linloss_i_threads(const linloss_options *o, size_t jobs) {
+#if defined(_OPENMP)
+  size_t t;
+  if (jobs < 2 || omp_in_parallel()) return 1;
+  t = (size_t)omp_get_max_threads();
+  if (o->threads > 0 && (size_t)o->threads < t) t = (size_t)o->threads;
+  return t < jobs ? t : jobs;
+#else
+  (void)o, (void)jobs;
+  return 1;
+#endif
 }
 
 /* Vocabulary built on the backend's: partial loads and stores (k <= W lanes,
@@ -1181,40 +1254,6 @@ static inline double LINLOSS_I_FN(linloss_i_rows_small_)(int kind, size_t first,
   return acc;
 }
 
-/* Rows first .. first+r of a batch: their scores S (stride lds) into the
-   weighted loss sum, and when dS is given, dS = scale * w_i * dL_i/ds_i. */
-static inline double LINLOSS_I_FN(linloss_i_rows_)(int kind, size_t first, size_t r, size_t c,
-                                                 const LINLOSS_I_T *S, size_t lds,
-                                                 const int32_t *y, const linloss_options *o,
-                                                 double scale, double pw, LINLOSS_I_T *dS, size_t ldds) {
-  double acc = 0;
-  size_t i;
-  if (LINLOSS_I_W > 1 && c <= LINLOSS_SMALL_C &&
-      !(kind == LINLOSS_I_KIND_SVM && o->svm_variant == LINLOSS_SVM_CS)) {
-    for (i = 0; i < r; i += LINLOSS_I_W)
-      acc += LINLOSS_I_FN(linloss_i_rows_small_)(kind, first + i, r - i < LINLOSS_I_W ? r - i : LINLOSS_I_W,
-                                               c, S + i * lds, lds, y, o, scale, pw,
-                                               dS ? dS + i * ldds : NULL, ldds);
-    return acc;
-  }
-  for (i = first; i < first + r; i++) {
-    const LINLOSS_I_T *s = S + (i - first) * lds;
-    LINLOSS_I_T *g = dS ? dS + (i - first) * ldds : NULL;
-    double w = linloss_i_weight(o, y, i) * pw, l = 0;
-    if (w == 0) {
-      if (g) memset(g, 0, c * sizeof(LINLOSS_I_T));
-    } else {
-      LINLOSS_I_T gs = (LINLOSS_I_T)(w * scale);
-      l = w * (kind == LINLOSS_I_KIND_SVM
-                   ? LINLOSS_I_FN(linloss_i_svm_row_)(s, c, (size_t)y[i], o, g, gs)
-                   : LINLOSS_I_FN(linloss_i_softmax_row_)(s, c, (size_t)y[i], o, g, gs));
-      acc += l;
-    }
-    if (o->sample_loss) o->sample_loss[i] = l / pw;
-  }
-  return acc;
-}
-
 /* Binary logistic over r samples' scores s: the weighted loss sum, and when
    ds is given (it may be s), ds = scale * w_i * dL/ds_i. */
 static inline double LINLOSS_I_FN(linloss_i_logistic_rows_)(size_t first, size_t r,
@@ -1258,6 +1297,42 @@ static inline double LINLOSS_I_FN(linloss_i_logistic_rows_)(size_t first, size_t
   }
   return acc;
 }
+
+/* Rows first .. first+r of a batch: their scores S (stride lds) into the
+   weighted loss sum, and when dS is given, dS = scale * w_i * dL_i/ds_i. */
+static inline double LINLOSS_I_FN(linloss_i_rows_)(int kind, size_t first, size_t r, size_t c,
+                                                 const LINLOSS_I_T *S, size_t lds,
+                                                 const int32_t *y, const linloss_options *o,
+                                                 double scale, double pw, LINLOSS_I_T *dS, size_t ldds) {
+  double acc = 0;
+  size_t i;
+  if (kind == LINLOSS_I_KIND_LOGISTIC) return LINLOSS_I_FN(linloss_i_logistic_rows_)(first, r, S, y, o, scale, pw, dS);
+  if (LINLOSS_I_W > 1 && c <= LINLOSS_SMALL_C &&
+      !(kind == LINLOSS_I_KIND_SVM && o->svm_variant == LINLOSS_SVM_CS)) {
+    for (i = 0; i < r; i += LINLOSS_I_W)
+      acc += LINLOSS_I_FN(linloss_i_rows_small_)(kind, first + i, r - i < LINLOSS_I_W ? r - i : LINLOSS_I_W,
+                                               c, S + i * lds, lds, y, o, scale, pw,
+                                               dS ? dS + i * ldds : NULL, ldds);
+    return acc;
+  }
+  for (i = first; i < first + r; i++) {
+    const LINLOSS_I_T *s = S + (i - first) * lds;
+    LINLOSS_I_T *g = dS ? dS + (i - first) * ldds : NULL;
+    double w = linloss_i_weight(o, y, i) * pw, l = 0;
+    if (w == 0) {
+      if (g) memset(g, 0, c * sizeof(LINLOSS_I_T));
+    } else {
+      LINLOSS_I_T gs = (LINLOSS_I_T)(w * scale);
+      l = w * (kind == LINLOSS_I_KIND_SVM
+                   ? LINLOSS_I_FN(linloss_i_svm_row_)(s, c, (size_t)y[i], o, g, gs)
+                   : LINLOSS_I_FN(linloss_i_softmax_row_)(s, c, (size_t)y[i], o, g, gs));
+      acc += l;
+    }
+    if (o->sample_loss) o->sample_loss[i] = l / pw;
+  }
+  return acc;
+}
+
 
 /* ---- the linear part, in "dot form" over D (the contiguous dimension of X):
      forward   S_ij  = sum_k X_ik Wt_jk + b_j
@@ -1612,82 +1687,174 @@ static inline LINLOSS_I_T *LINLOSS_I_FN(linloss_i_wcopy_)(int dc, int odc, size_
   return wt;
 }
 
-/* Working memory of a fused call: a block of rows x c scores, then `extra`
-   elements (the transposed W and dW of LINLOSS_W_DC). From the stack buffer
-   when it fits, else one LINLOSS_MALLOC; NULL if that fails. */
-static inline LINLOSS_I_T *LINLOSS_I_FN(linloss_i_work_)(size_t n, size_t d, size_t c, size_t extra,
-                                                      LINLOSS_I_T *stack, size_t stack_len,
-                                                      size_t *rows) {
-  size_t r = LINLOSS_BLOCK_ELEMS / c, rx = LINLOSS_I_XBLOCK_BYTES / (d * sizeof(LINLOSS_I_T));
-  if (r > LINLOSS_BLOCK_ROWS) r = LINLOSS_BLOCK_ROWS;
-  if (r > rx) r = rx < 4 * LINLOSS_I_MR ? 4 * LINLOSS_I_MR : rx; /* the block's X stays in L2 */
-  if (r > n) r = n;
-  if (r > LINLOSS_I_MR) r -= r % LINLOSS_I_MR;
-  if (r == 0) r = 1;
-  *rows = r;
-  if (r * c <= stack_len && extra <= stack_len - r * c) return stack;
-  if (!linloss_i_size_ok(r * c + extra, 1, sizeof(LINLOSS_I_T))) return NULL;
-  return (LINLOSS_I_T *)LINLOSS_MALLOC((r * c + extra) * sizeof(LINLOSS_I_T));
+/* Working memory of a call, len elements: the stack buffer when it fits,
+   else one LINLOSS_MALLOC; NULL if that fails. */
+static inline LINLOSS_I_T *LINLOSS_I_FN(linloss_i_work_)(size_t len, LINLOSS_I_T *stack, size_t stack_len) {
+  if (len <= stack_len) return stack;
+  if (!linloss_i_size_ok(len, 1, sizeof(LINLOSS_I_T))) return NULL;
+  return (LINLOSS_I_T *)LINLOSS_MALLOC(len * sizeof(LINLOSS_I_T));
 }
 
-/* lambda sum W^2, and dW = 2 lambda W */
-static inline double LINLOSS_I_FN(linloss_i_reg_)(size_t len, const LINLOSS_I_T *W, double reg,
-                                                int want_loss, LINLOSS_I_T *dW) {
-  if (dW) LINLOSS_I_FN(linloss_i_scal_)(len, (LINLOSS_I_T)(2 * reg), W, dW);
-  return reg > 0 && want_loss ? reg * LINLOSS_I_FN(linloss_i_dot_)(len, W, W) : 0;
+/* ---- a call as chunks of rows, one thread's unit of work (see THREADS).
+   A fused call or predict (X != NULL) runs the linear part block by block;
+   a loss-layer call works on S. Per thread, tmp holds `per` elements: a
+   block of scores, then for the chunks after the first the partial
+   gradient (glen elements) and db (c). */
+typedef struct LINLOSS_I_FN(linloss_i_job_) {
+  int kind, dc;
+  linloss_i_plan pl;
+  size_t d, c, ldx, lds, ldds, rows, chunk, glen, per;
+  const LINLOSS_I_T *X, *W, *b, *S;
+  const int32_t *y;
+  const linloss_options *o;
+  double scale, pw;
+  LINLOSS_I_T *dS, *G, *db, *tmp;
+  int32_t *pred;
+} LINLOSS_I_FN(linloss_i_job_);
+
+/* Chunk k (rows k chunk .. of the n) on thread t: the loss sum of its rows.
+   The first chunk adds its gradient straight into the call's G and db, the
+   others into the thread's, zeroed first. */
+static inline double LINLOSS_I_FN(linloss_i_chunk_)(const LINLOSS_I_FN(linloss_i_job_) *J, size_t n,
+                                                  size_t k, size_t t) {
+  const size_t i0 = k * J->chunk, m = n - i0 < J->chunk ? n - i0 : J->chunk, c = J->c;
+  LINLOSS_I_T *S = J->tmp + t * J->per, *G = J->G, *db = J->db;
+  size_t act[LINLOSS_BLOCK_ROWS], i, j;
+  double data = 0;
+  if (!J->X)
+    return LINLOSS_I_FN(linloss_i_rows_)(J->kind, i0, m, c, J->S + i0 * J->lds, J->lds, J->y, J->o,
+                                        J->scale, J->pw, J->dS ? J->dS + i0 * J->ldds : NULL, J->ldds);
+  if (k && G) memset(G = S + J->rows * c, 0, J->glen * sizeof(LINLOSS_I_T));
+  if (k && db) memset(db = S + J->rows * c + J->glen, 0, c * sizeof(LINLOSS_I_T));
+  for (i = i0; i < i0 + m; i += J->rows) {
+    const size_t r = i0 + m - i < J->rows ? i0 + m - i : J->rows;
+    const LINLOSS_I_T *Xb = J->X + i * J->ldx;
+    if (J->pl.odc) LINLOSS_I_FN(linloss_i_forward_dc_)(r, J->d, c, Xb, J->ldx, J->W, J->b, S);
+    else LINLOSS_I_FN(linloss_i_forward_)(r, J->d, c, Xb, J->ldx, J->W, J->pl.ldw, J->b, S);
+    if (J->pred) {
+      for (j = 0; j < r; j++) J->pred[i + j] = (int32_t)LINLOSS_I_FN(linloss_i_argmax_)(S + j * c, c, c);
+      continue;
+    }
+    data += LINLOSS_I_FN(linloss_i_rows_)(J->kind, i, r, c, S, c, J->y, J->o, J->scale, J->pw,
+                                         G || db ? S : NULL, c);
+    if (G) {
+      const size_t na = linloss_i_active(J->o, J->y, i, r, act);
+      if (J->dc && !J->pl.small) LINLOSS_I_FN(linloss_i_backward_dc_)(na, act, J->d, c, Xb, J->ldx, S, G);
+      else LINLOSS_I_FN(linloss_i_backward_)(na, act, J->d, c, Xb, J->ldx, S, G);
+    }
+    for (j = 0; db && j < r; j++) LINLOSS_I_FN(linloss_i_axpy_)(c, 1, S + j * c, db);
+  }
+  return data;
 }
 
-/* The fused SVM and softmax. */
+/* Adds chunk k's partial gradient (k > 0, on thread t) to the call's. */
+static inline void LINLOSS_I_FN(linloss_i_merge_)(const LINLOSS_I_FN(linloss_i_job_) *J, size_t k, size_t t) {
+  const LINLOSS_I_T *p = J->tmp + t * J->per + J->rows * J->c;
+  if (k == 0 || !J->X) return;
+  if (J->G) LINLOSS_I_FN(linloss_i_axpy_)(J->glen, 1, p, J->G);
+  if (J->db) LINLOSS_I_FN(linloss_i_axpy_)(J->c, 1, p + J->glen, J->db);
+}
+
+/* The chunks of a call on nt threads, merged in chunk order: the same sums
+   in the same order whatever the number of threads. */
+static inline double LINLOSS_I_FN(linloss_i_run_)(const LINLOSS_I_FN(linloss_i_job_) *J, size_t n, size_t nt) {
+  const size_t nch = (n + J->chunk - 1) / J->chunk;
+  double data = 0;
+  size_t k;
+#if defined(_OPENMP)
+  if (nt > 1) {
+#pragma omp parallel num_threads((int)nt)
+    {
+      const size_t t = (size_t)omp_get_thread_num();
+#pragma omp for ordered schedule(static, 1)
+      for (k = 0; k < nch; k++) {
+        const double dk = LINLOSS_I_FN(linloss_i_chunk_)(J, n, k, t);
+#pragma omp ordered
+        {
+          LINLOSS_I_FN(linloss_i_merge_)(J, k, t);
+          data += dk;
+        }
+      }
+    }
+    return data;
+  }
+#endif
+  (void)nt;
+  for (k = 0; k < nch; k++) {
+    const double dk = LINLOSS_I_FN(linloss_i_chunk_)(J, n, k, 0);
+    LINLOSS_I_FN(linloss_i_merge_)(J, k, 0);
+    data += dk;
+  }
+  return data;
+}
+
+/* The linear part of a fused call (loss sum in *data, the gradient in dW
+   and db without the L2 term) or of predict (pred != NULL), after the
+   checks. Nothing is written before the scratch is had. */
+static inline linloss_status LINLOSS_I_FN(linloss_i_linear_)(
+    int kind, size_t n, size_t d, size_t c, const LINLOSS_I_T *X, size_t ldx, const int32_t *y,
+    const LINLOSS_I_T *W, const LINLOSS_I_T *b, const linloss_options *o, double scale, double pw,
+    LINLOSS_I_T *dW, LINLOSS_I_T *db, int32_t *pred, double *data) {
+  LINLOSS_I_T stack[LINLOSS_STACK_SCRATCH / sizeof(LINLOSS_I_T)], *buf;
+  LINLOSS_I_FN(linloss_i_job_) J;
+  size_t nch, nt, len;
+  int gt;
+  memset(&J, 0, sizeof J);
+  J.kind = kind;
+  J.dc = o->w_layout == LINLOSS_W_DC && kind != LINLOSS_I_KIND_LOGISTIC;
+  J.pl = linloss_i_plan_make(J.dc, n, d, c, sizeof(LINLOSS_I_T));
+  J.d = d, J.c = c, J.X = X, J.ldx = ldx, J.y = y, J.b = b, J.o = o, J.scale = scale, J.pw = pw;
+  J.db = db, J.pred = pred;
+  J.rows = linloss_i_block_rows(n, d, c, sizeof(LINLOSS_I_T));
+  J.chunk = linloss_i_chunk_rows(J.rows, d, c);
+  J.glen = dW ? c * d : 0;
+  nch = (n + J.chunk - 1) / J.chunk;
+  nt = linloss_i_threads(o, nch);
+  J.per = J.rows * c + (nch > 1 ? J.glen + (db ? c : 0) : 0);
+  gt = n && dW && J.dc && J.pl.small; /* dW^T accumulated class-major, then transposed */
+  len = J.pl.wlen + (gt ? J.glen : 0);
+  if (!linloss_i_size_ok(nt, J.per, 1) || nt * J.per > SIZE_MAX - len) return LINLOSS_ERR_NOMEM;
+  buf = LINLOSS_I_FN(linloss_i_work_)(len + nt * J.per, stack, sizeof stack / sizeof *stack);
+  if (!buf) return LINLOSS_ERR_NOMEM;
+  J.W = J.pl.wlen ? LINLOSS_I_FN(linloss_i_wcopy_)(J.dc, J.pl.odc, d, c, W, buf, J.pl.ldw) : W;
+  J.G = gt ? buf + J.pl.wlen : dW;
+  J.tmp = buf + len;
+  if (J.G) memset(J.G, 0, J.glen * sizeof(LINLOSS_I_T));
+  if (db) memset(db, 0, c * sizeof(LINLOSS_I_T));
+  *data = LINLOSS_I_FN(linloss_i_run_)(&J, n, nt);
+  if (gt) LINLOSS_I_FN(linloss_i_transpose_)(c, d, J.G, dW, c, 0);
+  if (buf != stack) LINLOSS_FREE(buf);
+  return LINLOSS_OK;
+}
+
+/* The fused SVM, softmax and logistic (c = 1). */
 static inline linloss_status LINLOSS_I_FN(linloss_i_fused_)(
     int kind, size_t n, size_t d, size_t c, const LINLOSS_I_T *X, size_t ldx, const int32_t *y,
     const LINLOSS_I_T *W, const LINLOSS_I_T *b, const linloss_options *opt, LINLOSS_I_T *loss,
     LINLOSS_I_T *dW, LINLOSS_I_T *db) {
-  LINLOSS_I_T stack[LINLOSS_STACK_SCRATCH / sizeof(LINLOSS_I_T)], *S, *Gt;
-  size_t act[LINLOSS_BLOCK_ROWS];
-  const LINLOSS_I_T *Wf;
   const linloss_options o = linloss_i_opts(opt);
-  const int grad = dW || db, dc = o.w_layout == LINLOSS_W_DC;
-  int gt;
-  linloss_i_plan pl;
-  double total, scale, pw, data = 0, regl;
-  size_t i0, i, rows;
+  const int logistic = kind == LINLOSS_I_KIND_LOGISTIC;
+  const size_t nclass = logistic ? 2 : c;
+  const LINLOSS_I_T reg2 = (LINLOSS_I_T)(2 * o.reg);
+  double total, scale, pw, data, regl;
   linloss_status st;
   if (!W || (n && (!X || !y))) return LINLOSS_ERR_NULL;
-  if (c < 2 || d == 0 || ldx < d || !linloss_i_size_ok(n, ldx, sizeof(LINLOSS_I_T)) ||
-      !linloss_i_size_ok(d, c, 2 * sizeof(LINLOSS_I_T)))
+  if ((!logistic && c < 2) || d == 0 || ldx < d || !linloss_i_size_ok(n, ldx, sizeof(LINLOSS_I_T)) ||
+      !linloss_i_size_ok(d, c, (logistic ? 1 : 2) * sizeof(LINLOSS_I_T)))
     return LINLOSS_ERR_SHAPE;
-  if ((st = linloss_i_check_params(&o, n, c)) != LINLOSS_OK) return st;
-  if ((st = linloss_i_check_labels(&o, n, y, c, &total)) != LINLOSS_OK) return st;
-  pl = linloss_i_plan_make(dc, n, d, c, sizeof(LINLOSS_I_T));
-  gt = n && dW && dc && pl.small; /* dW^T accumulated class-major, then added */
-  S = LINLOSS_I_FN(linloss_i_work_)(n, d, c, pl.wlen + (gt ? c * d : 0), stack, sizeof stack / sizeof *stack,
-                                  &rows);
-  if (!S) return LINLOSS_ERR_NOMEM;
+  if ((st = linloss_i_check_params(&o, n, nclass)) != LINLOSS_OK) return st;
+  if ((st = linloss_i_check_labels(&o, n, y, nclass, &total)) != LINLOSS_OK) return st;
   scale = linloss_i_scale(&o, total, &pw);
-  regl = LINLOSS_I_FN(linloss_i_reg_)(d * c, W, o.reg, loss != NULL, dW);
-  if (db) memset(db, 0, c * sizeof(LINLOSS_I_T));
-  Wf = pl.wlen ? LINLOSS_I_FN(linloss_i_wcopy_)(dc, pl.odc, d, c, W, S + rows * c, pl.ldw) : W;
-  Gt = dW;
-  if (gt) memset(Gt = S + rows * c + pl.wlen, 0, c * d * sizeof(LINLOSS_I_T));
-  for (i0 = 0; i0 < n; i0 += rows) {
-    size_t r = n - i0 < rows ? n - i0 : rows;
-    const LINLOSS_I_T *Xb = X + i0 * ldx;
-    if (pl.odc) LINLOSS_I_FN(linloss_i_forward_dc_)(r, d, c, Xb, ldx, Wf, b, S);
-    else LINLOSS_I_FN(linloss_i_forward_)(r, d, c, Xb, ldx, Wf, pl.ldw, b, S);
-    data += LINLOSS_I_FN(linloss_i_rows_)(kind, i0, r, c, S, c, y, &o, scale, pw, grad ? S : NULL, c);
-    if (dW && dc && !pl.small)
-      LINLOSS_I_FN(linloss_i_backward_dc_)(linloss_i_active(&o, y, i0, r, act), act, d, c, Xb, ldx, S, dW);
-    else if (dW)
-      LINLOSS_I_FN(linloss_i_backward_)(linloss_i_active(&o, y, i0, r, act), act, d, c, Xb, ldx, S, Gt);
-    for (i = 0; db && i < r; i++) LINLOSS_I_FN(linloss_i_axpy_)(c, 1, S + i * c, db);
-  }
-  if (gt) LINLOSS_I_FN(linloss_i_transpose_)(c, d, Gt, dW, c, 1);
-  if (S != stack) LINLOSS_FREE(S);
+  st = LINLOSS_I_FN(linloss_i_linear_)(kind, n, d, c, X, ldx, y, W, b, &o, scale, pw, dW, db, NULL, &data);
+  if (st != LINLOSS_OK) return st;
+  /* the L2 term: lambda sum W^2, and 2 lambda W (left out where it rounds to 0) */
+  regl = o.reg > 0 && loss ? o.reg * LINLOSS_I_FN(linloss_i_dot_)(d * c, W, W) : 0;
+  if (dW && reg2 != 0) LINLOSS_I_FN(linloss_i_axpy_)(d * c, reg2, W, dW);
   if (loss) *loss = (LINLOSS_I_T)(data * scale + regl);
   return LINLOSS_OK;
 }
 
-/* The loss layer of the SVM and softmax. */
+/* The loss layer of the SVM, softmax and logistic (c = 1, s contiguous). */
 static inline linloss_status LINLOSS_I_FN(linloss_i_scores_)(int kind, size_t n, size_t c,
                                                            const LINLOSS_I_T *S, size_t lds,
                                                            const int32_t *y,
@@ -1695,17 +1862,24 @@ static inline linloss_status LINLOSS_I_FN(linloss_i_scores_)(int kind, size_t n,
                                                            LINLOSS_I_T *loss, LINLOSS_I_T *dS,
                                                            size_t ldds) {
   const linloss_options o = linloss_i_opts(opt);
-  double total, scale, pw, data;
+  const int logistic = kind == LINLOSS_I_KIND_LOGISTIC;
+  const size_t nclass = logistic ? 2 : c;
+  LINLOSS_I_FN(linloss_i_job_) J;
+  double total, data;
   linloss_status st;
   if (n && (!S || !y)) return LINLOSS_ERR_NULL;
-  if (c < 2 || lds < c || !linloss_i_size_ok(n, lds, sizeof(LINLOSS_I_T)) ||
-      (dS && (ldds < c || !linloss_i_size_ok(n, ldds, sizeof(LINLOSS_I_T)))))
+  if (logistic ? !linloss_i_size_ok(n, 1, sizeof(LINLOSS_I_T))
+               : c < 2 || lds < c || !linloss_i_size_ok(n, lds, sizeof(LINLOSS_I_T)) ||
+                     (dS && (ldds < c || !linloss_i_size_ok(n, ldds, sizeof(LINLOSS_I_T)))))
     return LINLOSS_ERR_SHAPE;
-  if ((st = linloss_i_check_params(&o, n, c)) != LINLOSS_OK) return st;
-  if ((st = linloss_i_check_labels(&o, n, y, c, &total)) != LINLOSS_OK) return st;
-  scale = linloss_i_scale(&o, total, &pw);
-  data = LINLOSS_I_FN(linloss_i_rows_)(kind, 0, n, c, S, lds, y, &o, scale, pw, dS, ldds);
-  if (loss) *loss = (LINLOSS_I_T)(data * scale);
+  if ((st = linloss_i_check_params(&o, n, nclass)) != LINLOSS_OK) return st;
+  if ((st = linloss_i_check_labels(&o, n, y, nclass, &total)) != LINLOSS_OK) return st;
+  memset(&J, 0, sizeof J);
+  J.kind = kind, J.c = c, J.S = S, J.lds = lds, J.dS = dS, J.ldds = ldds, J.y = y, J.o = &o;
+  J.scale = linloss_i_scale(&o, total, &J.pw);
+  J.chunk = linloss_i_chunk_rows(1, 0, c);
+  data = n ? LINLOSS_I_FN(linloss_i_run_)(&J, n, linloss_i_threads(&o, (n + J.chunk - 1) / J.chunk)) : 0;
+  if (loss) *loss = (LINLOSS_I_T)(data * J.scale);
   return LINLOSS_OK;
 }
 
@@ -1754,17 +1928,7 @@ static inline linloss_status LINLOSS_I_FN(linloss_logistic_scores_)(size_t n, co
                                                                    const linloss_options *opt,
                                                                    LINLOSS_I_T *loss,
                                                                    LINLOSS_I_T *ds) {
-  const linloss_options o = linloss_i_opts(opt);
-  double total, scale, pw, data;
-  linloss_status st;
-  if (n && (!s || !y)) return LINLOSS_ERR_NULL;
-  if (!linloss_i_size_ok(n, 1, sizeof(LINLOSS_I_T))) return LINLOSS_ERR_SHAPE;
-  if ((st = linloss_i_check_params(&o, n, 2)) != LINLOSS_OK) return st;
-  if ((st = linloss_i_check_labels(&o, n, y, 2, &total)) != LINLOSS_OK) return st;
-  scale = linloss_i_scale(&o, total, &pw);
-  data = LINLOSS_I_FN(linloss_i_logistic_rows_)(0, n, s, y, &o, scale, pw, ds);
-  if (loss) *loss = (LINLOSS_I_T)(data * scale);
-  return LINLOSS_OK;
+  return LINLOSS_I_FN(linloss_i_scores_)(LINLOSS_I_KIND_LOGISTIC, n, 1, s, 1, y, opt, loss, ds, 1);
 }
 
 static inline linloss_status LINLOSS_I_FN(linloss_logistic_)(size_t n, size_t d,
@@ -1774,31 +1938,7 @@ static inline linloss_status LINLOSS_I_FN(linloss_logistic_)(size_t n, size_t d,
                                                             const linloss_options *opt,
                                                             LINLOSS_I_T *loss, LINLOSS_I_T *dw,
                                                             LINLOSS_I_T *db) {
-  LINLOSS_I_T s[LINLOSS_BLOCK_ROWS];
-  size_t act[LINLOSS_BLOCK_ROWS];
-  const linloss_options o = linloss_i_opts(opt);
-  double total, scale, pw, data = 0, regl, dbacc = 0;
-  size_t i0, i;
-  linloss_status st;
-  if (!w || (n && (!X || !y))) return LINLOSS_ERR_NULL;
-  if (d == 0 || ldx < d || !linloss_i_size_ok(n, ldx, sizeof(LINLOSS_I_T)) ||
-      !linloss_i_size_ok(d, 1, sizeof(LINLOSS_I_T)))
-    return LINLOSS_ERR_SHAPE;
-  if ((st = linloss_i_check_params(&o, n, 2)) != LINLOSS_OK) return st;
-  if ((st = linloss_i_check_labels(&o, n, y, 2, &total)) != LINLOSS_OK) return st;
-  scale = linloss_i_scale(&o, total, &pw);
-  regl = LINLOSS_I_FN(linloss_i_reg_)(d, w, o.reg, loss != NULL, dw);
-  for (i0 = 0; i0 < n; i0 += LINLOSS_BLOCK_ROWS) {
-    size_t r = n - i0 < LINLOSS_BLOCK_ROWS ? n - i0 : LINLOSS_BLOCK_ROWS;
-    const LINLOSS_I_T *Xb = X + i0 * ldx;
-    LINLOSS_I_FN(linloss_i_forward_)(r, d, 1, Xb, ldx, w, d, b, s);
-    data += LINLOSS_I_FN(linloss_i_logistic_rows_)(i0, r, s, y, &o, scale, pw, s);
-    if (dw) LINLOSS_I_FN(linloss_i_backward_)(linloss_i_active(&o, y, i0, r, act), act, d, 1, Xb, ldx, s, dw);
-    for (i = 0; i < r; i++) dbacc += (double)s[i];
-  }
-  if (db) *db = (LINLOSS_I_T)dbacc;
-  if (loss) *loss = (LINLOSS_I_T)(data * scale + regl);
-  return LINLOSS_OK;
+  return LINLOSS_I_FN(linloss_i_fused_)(LINLOSS_I_KIND_LOGISTIC, n, d, 1, X, ldx, y, w, b, opt, loss, dw, db);
 }
 
 static inline linloss_status LINLOSS_I_FN(linloss_predict_)(size_t n, size_t d, size_t c,
@@ -1807,12 +1947,8 @@ static inline linloss_status LINLOSS_I_FN(linloss_predict_)(size_t n, size_t d, 
                                                            const LINLOSS_I_T *b,
                                                            const linloss_options *opt,
                                                            int32_t *pred) {
-  LINLOSS_I_T stack[LINLOSS_STACK_SCRATCH / sizeof(LINLOSS_I_T)], *S;
-  const LINLOSS_I_T *Wt = W;
   const linloss_options o = linloss_i_opts(opt);
-  size_t i0, i, rows;
-  int dc;
-  linloss_i_plan pl;
+  double data;
   linloss_status st;
   if (!W || (n && !X)) return LINLOSS_ERR_NULL;
   if (c < 2 || d == 0 || ldx < d || !linloss_i_size_ok(n, ldx, sizeof(LINLOSS_I_T)) ||
@@ -1820,19 +1956,8 @@ static inline linloss_status LINLOSS_I_FN(linloss_predict_)(size_t n, size_t d, 
     return LINLOSS_ERR_SHAPE;
   if ((st = linloss_i_check_params(&o, n, c)) != LINLOSS_OK) return st;
   if (!pred || n == 0) return LINLOSS_OK;
-  dc = o.w_layout == LINLOSS_W_DC;
-  pl = linloss_i_plan_make(dc, n, d, c, sizeof(LINLOSS_I_T));
-  S = LINLOSS_I_FN(linloss_i_work_)(n, d, c, pl.wlen, stack, sizeof stack / sizeof *stack, &rows);
-  if (!S) return LINLOSS_ERR_NOMEM;
-  if (pl.wlen) Wt = LINLOSS_I_FN(linloss_i_wcopy_)(dc, pl.odc, d, c, W, S + rows * c, pl.ldw);
-  for (i0 = 0; i0 < n; i0 += rows) {
-    size_t r = n - i0 < rows ? n - i0 : rows;
-    if (pl.odc) LINLOSS_I_FN(linloss_i_forward_dc_)(r, d, c, X + i0 * ldx, ldx, Wt, b, S);
-    else LINLOSS_I_FN(linloss_i_forward_)(r, d, c, X + i0 * ldx, ldx, Wt, pl.ldw, b, S);
-    for (i = 0; i < r; i++) pred[i0 + i] = (int32_t)LINLOSS_I_FN(linloss_i_argmax_)(S + i * c, c, c);
-  }
-  if (S != stack) LINLOSS_FREE(S);
-  return LINLOSS_OK;
+  return LINLOSS_I_FN(linloss_i_linear_)(LINLOSS_I_KIND_SVM, n, d, c, X, ldx, NULL, W, b, &o, 0, 1, NULL, NULL,
+                                       pred, &data);
 }
 
 #endif /* LINLOSS_I_TEMPLATE */

@@ -4,6 +4,10 @@
            (-DLINLOSS_BACKEND=LINLOSS_BACKEND_xxx to pick a backend,
             -DLINLOSS_TEST_EXPECT_BACKEND="\"scalar\"" to check its name)
    Run:    ./test_linloss        LINLOSS_TEST_SEED=<n> picks another seed.
+           The meson suite also builds it with -fopenmp and chunks of a few
+           rows (-DLINLOSS_I_CHUNK_ROWS=8 -DLINLOSS_I_CHUNK_MACS=1
+           -DLINLOSS_TEST_CHUNKED: the memory bound then counts the threads'
+           partial sums) and runs it on 3 threads.
 
    Output: one TAP-like line per test group, "ok N - name" or
    "not ok N - name: first failure", up to a few more failures as "#" lines,
@@ -2025,6 +2029,16 @@ static void test_scratch(const api *a) {
    most one allocation of at most 2 C D elements plus a block of scores and
    the alignment; a C whose single row does not fit still works (one row per
    block). */
+#if defined(LINLOSS_TEST_CHUNKED)
+static size_t test_threads(void) {
+#if defined(_OPENMP)
+  return (size_t)omp_get_max_threads();
+#else
+  return 1;
+#endif
+}
+#endif
+
 static void test_memory_contract(const api *a) {
   static const int entries[] = {E_SVM, E_SOFTMAX, E_LOGISTIC, E_PREDICT};
   rng r;
@@ -2049,9 +2063,17 @@ static void test_memory_contract(const api *a) {
       g_malloc_bytes = 0;
       check_problem(a, p, 0);
       G.checks++;
+#if defined(LINLOSS_TEST_CHUNKED)
+      /* chunks of a few rows (and threads): each thread also keeps the
+         partial dW and db of a chunk (THREADS), and a block of scores */
+      if (g_malloc_calls > 1 ||
+          g_malloc_bytes > (2 * s.c * s.d + LINLOSS_BLOCK_ELEMS +
+                            test_threads() * (s.c * s.d + s.c + LINLOSS_BLOCK_ELEMS)) * a->esize + 256)
+#else
       if ((s.layout == LINLOSS_W_CD && s.n < 16) || e == E_LOGISTIC
               ? g_malloc_calls != 0
               : g_malloc_calls > 1 || g_malloc_bytes > (2 * s.c * s.d + LINLOSS_BLOCK_ELEMS) * a->esize + 256)
+#endif
         fail("%s %s N = %zu, D = 3000, C = 4, %s: %d allocation(s) through LINLOSS_MALLOC, the largest of %zu bytes",
              entry_name[e], a->name, s.n, s.layout == LINLOSS_W_CD ? "CD" : "DC", g_malloc_calls, g_malloc_bytes);
       if (g_free_calls != g_malloc_ok) fail("%s %s D = 3000: unbalanced scratch frees", entry_name[e], a->name);
