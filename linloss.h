@@ -74,8 +74,8 @@
                         whose byte count overflows size_t.
      LINLOSS_ERR_PARAM  delta or reg negative or not finite; label_smoothing
                         outside [0, 1); hinge_power not 1 or 2; an unknown
-                        w_layout, reduction or svm_variant; a class or sample
-                        weight negative or not finite.
+                        w_layout, reduction or svm_variant; threads < 0; a
+                        class or sample weight negative or not finite.
      LINLOSS_ERR_LABEL  a label outside [0, C) ({0, 1} for logistic) that is
                         not the ignore label.
      LINLOSS_ERR_NOMEM  the scratch buffer could not be allocated (only when

@@ -22,8 +22,13 @@
 #define BENCH_STR(a) BENCH_STR_(a)
 #define BENCH_FN(name) BENCH_CAT(name, BENCH_BE) /* bench_svm_f32_ -> bench_svm_f32_avx2 */
 
+static int bench_threads = 1;
+void BENCH_FN(bench_set_threads_)(int threads);
+void BENCH_FN(bench_set_threads_)(int threads) { bench_threads = threads; }
+
 static linloss_options bench_opts(int layout, double reg) {
   linloss_options o = linloss_options_default();
+  o.threads = bench_threads;
   o.reg = reg;
   o.w_layout = layout == BENCH_W_CD ? LINLOSS_W_CD : LINLOSS_W_DC;
   return o;
@@ -77,4 +82,9 @@ const bench_impl BENCH_FN(bench_impl_) = {
     BENCH_FN(bench_softmax_scores_f32_),
     bench_peak_f32,
     bench_peak_f64,
+#if defined(_OPENMP)
+    BENCH_FN(bench_set_threads_),
+#else
+    NULL,
+#endif
 };

@@ -48,6 +48,9 @@ typedef struct bench_impl {
   bench_fused_f64_fn svm_f64, softmax_f64;
   bench_scores_f32_fn svm_scores_f32, softmax_scores_f32;
   bench_peak_fn peak_f32, peak_f64; /* of `isa`, or NULL */
+  /* linloss.h built with OpenMP: the options.threads of the calls from now
+     on (1 at start: one thread); NULL elsewhere */
+  void (*set_threads)(int threads);
 } bench_impl;
 
 /* Defined when the build has them (BENCH_HAVE_<NAME>). */

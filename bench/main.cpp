@@ -31,6 +31,7 @@
 #include <time.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -42,6 +43,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <vector>
 
@@ -287,8 +289,22 @@ bool cpu_has(const std::string &isa) {
 
 // ---------------------------------------------------------- benchmarks
 
+double wall_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// threads > 0: the call's options.threads (im->set_threads), timed by the
+// wall clock (the benchmark is registered with UseRealTime).
 template <class T>
-void bm_fused(benchmark::State &st, const bench_impl *im, bool svm, Shape s, int layout) {
+void bm_fused(benchmark::State &st, const bench_impl *im, bool svm, Shape s, int layout, int threads) {
+  struct Reset {
+    const bench_impl *im;
+    ~Reset() {
+      if (im) im->set_threads(1);
+    }
+  } reset{threads > 0 ? im : nullptr};
+  if (threads > 0) im->set_threads(threads);
+  const auto clock = threads > 0 ? wall_seconds : thread_seconds;
   using TT = Typed<T>;
   const Data &D = TT::get(s);
   const Ref &R = ref_for(svm, s);
@@ -301,13 +317,13 @@ void bm_fused(benchmark::State &st, const bench_impl *im, bool svm, Shape s, int
     st.SkipWithError("the call failed");
     return;
   }
-  const double t0 = thread_seconds();
+  const double t0 = clock();
   for (auto _ : st) {
     int rc = fn(s.n, s.d, s.c, X, y, W, b, layout, kReg, &loss, dW.data(), db.data());
     benchmark::DoNotOptimize(rc);
     benchmark::ClobberMemory();
   }
-  const double dt = thread_seconds() - t0;
+  const double dt = clock() - t0;
   const double flops = 4.0 * (double)s.n * (double)s.d * (double)s.c;
   st.counters["flops"] = benchmark::Counter(flops, benchmark::Counter::kIsIterationInvariantRate);
   const double peak = peak_of(im, sizeof(T) == 8);
@@ -428,7 +444,7 @@ template <class T> void register_fused(Shape s, int layout, bool key) {
       if (sizeof(T) == 8) name += "/f64";
       if (g_names.count(name)) continue;
       add(name, im,
-          benchmark::RegisterBenchmark(name.c_str(), bm_fused<T>, im, svm != 0, s, layout),
+          benchmark::RegisterBenchmark(name.c_str(), bm_fused<T>, im, svm != 0, s, layout, 0),
           key);
     }
   }
@@ -446,7 +462,30 @@ void register_scores(Shape s, bool key) {
   }
 }
 
+// The threads axis (linloss.h with OpenMP): the large batch and the tiny
+// one, 1 thread and every core, wall-clock time.
+void register_threads() {
+  const Shape shapes[] = {{4096, 3073, 10}, {64, 65, 10}};
+  const int cores = (int)std::max(1u, std::thread::hardware_concurrency());
+  for (Shape s : shapes)
+    for (int svm = 1; svm >= 0; svm--)
+      for (const bench_impl *im : g_impls) {
+        if (!im->set_threads) continue;
+        if (std::strcmp(im->name, "scalar") == 0 || std::strcmp(im->name, "simde") == 0) continue;
+        for (int t : {1, 2, cores}) {
+          if (t > cores) continue;
+          const std::string name = std::string("threads/") + (svm ? "svm/" : "softmax/") + im->name + "/" +
+                                   shape_name(s) + "/T:" + std::to_string(t);
+          if (g_names.count(name)) continue;
+          auto *b = benchmark::RegisterBenchmark(name.c_str(), bm_fused<float>, im, svm != 0, s, BENCH_W_DC, t);
+          add(name, im, b, true);
+          b->UseRealTime();
+        }
+      }
+}
+
 void register_all() {
+  register_threads();
   for (Shape s : kKeyShapes) register_fused<float>(s, BENCH_W_DC, true);
   for (Shape s : kKeyShapes)
     if (s.c == 10) register_fused<float>(s, BENCH_W_CD, true);

@@ -24,6 +24,10 @@ NAME_RE = re.compile(
     r"^(?P<loss>svm|softmax)(?P<scores>_scores)?/(?P<impl>[a-z0-9]+)/N:(?P<n>\d+)"
     r"(?:/D:(?P<d>\d+))?/C:(?P<c>\d+)(?P<cd>/W:CD)?(?P<f64>/f64)?(?:/repeats:\d+)?$")
 
+THREADS_RE = re.compile(
+    r"^threads/(?P<loss>svm|softmax)/(?P<impl>[a-z0-9]+)/N:(?P<n>\d+)/D:(?P<d>\d+)/C:(?P<c>\d+)"
+    r"/T:(?P<t>\d+)(?:/repeats:\d+)?(?:/real_time)?$")
+
 BACKENDS = ["scalar", "simde", "neon", "avx2", "avx512"]  # linloss.h, slowest first
 BLAS = ["openblas", "cblas"]
 ORDER = ["naive", "twopass"] + BLAS + BACKENDS
@@ -282,6 +286,61 @@ def markdown(data, context):
     return "\n".join(lines)
 
 
+def load_threads(paths):
+    """{(loss, impl, n, d, c, threads): wall µs} of the threads/ benchmarks (medians)."""
+    runs, med = {}, {}
+    for path in paths:
+        with open(path) as f:
+            doc = json.load(f)
+        for b in doc.get("benchmarks", []):
+            m = THREADS_RE.match(b.get("run_name", b["name"]))
+            if not m or b.get("error_occurred"):
+                continue
+            g = m.groupdict()
+            key = (g["loss"], g["impl"], int(g["n"]), int(g["d"]), int(g["c"]), int(g["t"]))
+            us = b["real_time"] * {"ns": 1e-3, "us": 1.0, "ms": 1e3, "s": 1e6}[b.get("time_unit", "ns")]
+            if b.get("run_type") == "aggregate":
+                if b.get("aggregate_name") == "median":
+                    med[key] = us
+            else:
+                runs.setdefault(key, []).append(us)
+    for key, v in runs.items():
+        med.setdefault(key, statistics.median(v))
+    return med
+
+
+def threads_markdown(th):
+    """The speedup of T threads over one (issue 8: >= 1.7x with 2 threads at
+    4096 x 3073 x 10, no slowdown at 64 x 65 x 10)."""
+    if not th:
+        return ""
+    ts = sorted({k[5] for k in th if k[5] > 1})
+    lines = ["", "Threads (OpenMP, `options.threads`), wall time, median; speedup over one thread:", "",
+             "| shape (N, D, C) | loss | backend | 1 thread | " +
+             " | ".join(f"{t} threads" for t in ts) + " | target (issue 8) |",
+             "|---|---|---|---|" + "|".join("---" for _ in ts) + "|---|"]
+    for (n, d, c) in sorted({k[2:5] for k in th}, reverse=True):
+        for loss in ("svm", "softmax"):
+            for impl in [i for i in BACKENDS if (loss, i, n, d, c, 1) in th]:
+                one = th[(loss, impl, n, d, c, 1)]
+                cells = []
+                sp2 = None
+                for t in ts:
+                    v = th.get((loss, impl, n, d, c, t))
+                    cells.append(f"{fmt_time(v)} ({one / v:.2f}×)" if v else "–")
+                    if t == 2 and v:
+                        sp2 = one / v
+                if (n, d, c) == (4096, 3073, 10):
+                    tgt = f"≥ 1.7× {'✓' if sp2 and sp2 >= 1.7 else '✗'}"
+                elif n <= 64:
+                    tgt = f"no slowdown {'✓' if sp2 and sp2 >= 0.95 else '✗'}"
+                else:
+                    tgt = ""
+                lines.append(f"| {n}, {d}, {c} | {loss} | {impl} | {fmt_time(one)} | " + " | ".join(cells)
+                             + f" | {tgt} |")
+    return "\n".join(lines)
+
+
 # -------------------------------------------------------------------- plot
 
 def plot(data, context, out):
@@ -419,7 +478,7 @@ def main():
     data, context = load(args.json)
     if not data:
         sys.exit("no linloss benchmarks in " + ", ".join(args.json))
-    md = markdown(data, context)
+    md = markdown(data, context) + threads_markdown(load_threads(args.json))
     print(md)
     if args.md:
         with open(args.md, "w") as f:

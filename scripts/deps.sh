@@ -5,7 +5,7 @@ set -eu
 pkgs="meson ninja-build gcc g++ clang pkg-config zlib1g-dev libsimde-dev"
 for what in "$@"; do
   case "$what" in
-    test) pkgs="$pkgs libomp-14-dev gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-s390x-linux-gnu libc6-dev-s390x-cross qemu-user" ;;
+    test) pkgs="$pkgs libomp-14-dev libclang-rt-14-dev gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-s390x-linux-gnu libc6-dev-s390x-cross qemu-user" ;;
     train) pkgs="$pkgs python3-numpy python3-matplotlib dataset-fashion-mnist" ;;
     bench) pkgs="$pkgs libbenchmark-dev libopenblas-dev python3-numpy python3-matplotlib" ;;
     # scripts/hardening.sh: sanitizers and libFuzzer (clang's runtime of

@@ -25,7 +25,7 @@ run() {
 }
 mkdir -p "$out"
 run native-gcc -Dbuildtype=release
-CC=clang run native-clang -Dbuildtype=release -Dexamples=disabled
+CC=clang CXX=clang++ run native-clang -Dbuildtype=release -Dexamples=disabled
 run aarch64 --cross-file cross/aarch64-linux-gnu.txt -Dexamples=disabled
 run s390x --cross-file cross/s390x-linux-gnu.txt -Dexamples=disabled
 # script NAME PATH: a test script that ends with "N passed, N failed"
