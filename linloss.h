@@ -128,7 +128,7 @@
                            (default "linloss.h"); set it if you rename the file.
      Tuning: LINLOSS_BLOCK_ROWS (64) and LINLOSS_BLOCK_ELEMS (65536), the
      most rows and scores (rows x C) of a block; LINLOSS_SMALL_C (32), up to
-     this many classes rows go one per vector lane.
+     this many classes softmax rows go one per vector lane.
 
    The license is at the end of the file.
 */
@@ -256,7 +256,7 @@ static inline const char *linloss_backend_name(void);
 #ifndef LINLOSS_BLOCK_ROWS /* at most this many rows of scores per block */
 #define LINLOSS_BLOCK_ROWS 64
 #endif
-#ifndef LINLOSS_SMALL_C /* up to this many classes, rows go one per vector lane */
+#ifndef LINLOSS_SMALL_C /* up to this many classes, softmax rows go one per vector lane */
 #define LINLOSS_SMALL_C 32
 #endif
 #ifndef LINLOSS_BLOCK_ELEMS /* and at most this many scores (rows x C) */
@@ -859,6 +859,10 @@ static inline size_t linloss_i_threads(const linloss_options *o, size_t jobs) {
 #endif
 }
 
+/* Lane numbers, for one-lane changes without a trip through memory. */
+static const float linloss_i_iota_f32[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+static const double linloss_i_iota_f64[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+
 /* Vocabulary built on the backend's: partial loads and stores (k <= W lanes,
    the rest filled; through memory where the backend has no masked moves), and
    one-lane changes. */
@@ -934,20 +938,15 @@ static inline void linloss_i_vstore_n(LINLOSS_I_T *p, LINLOSS_I_V v, size_t k) {
 
 /* v with lane i set to x */
 static inline LINLOSS_I_V linloss_i_vput(LINLOSS_I_V v, size_t i, LINLOSS_I_T x) {
-  LINLOSS_I_T buf[LINLOSS_I_W];
-  linloss_i_vstore(buf, v);
-  buf[i] = x;
-  return linloss_i_vload(buf);
+  const LINLOSS_I_V iota = linloss_i_vload(LINLOSS_I_FN(linloss_i_iota_));
+  return linloss_i_vsel(linloss_i_veq(iota, linloss_i_vset1((LINLOSS_I_T)i)), linloss_i_vset1(x), v);
 }
 
 /* v with the lanes from k on set to 0 */
 static inline LINLOSS_I_V linloss_i_vkeep(LINLOSS_I_V v, size_t k) {
-  LINLOSS_I_T buf[LINLOSS_I_W];
-  size_t i;
-  if (k == LINLOSS_I_W) return v;
-  linloss_i_vstore(buf, v);
-  for (i = k; i < LINLOSS_I_W; i++) buf[i] = 0;
-  return linloss_i_vload(buf);
+  const LINLOSS_I_V iota = linloss_i_vload(LINLOSS_I_FN(linloss_i_iota_));
+  if (k >= LINLOSS_I_W) return v;
+  return linloss_i_vsel(linloss_i_vgt(linloss_i_vset1((LINLOSS_I_T)k), iota), v, linloss_i_vzero());
 }
 
 #ifdef LINLOSS_I_GENERIC_HORIZONTAL
@@ -1146,12 +1145,13 @@ static inline double LINLOSS_I_FN(linloss_i_svm_row_)(const LINLOSS_I_T *s, size
   }
 }
 
-/* Up to W rows at once, one per lane, for small C: Weston-Watkins SVM and
-   softmax as in the row kernels above, with the scores transposed through a
+/* Up to W rows at once, one per lane, for the softmax of small C (as in its
+   row kernel above, whose per-row horizontal sums, exp of a part-filled
+   vector and log cost more there), with the scores transposed through a
    buffer (t[j] holds class j of the W rows). Rows of weight 0 (and the lanes
    past r) give exactly 0. Returns the weighted loss sum; writes the
    per-sample losses and, when dS is given, dS (which may be S). */
-static inline double LINLOSS_I_FN(linloss_i_rows_small_)(int kind, size_t first, size_t r, size_t c,
+static inline double LINLOSS_I_FN(linloss_i_rows_small_)(size_t first, size_t r, size_t c,
                                                        const LINLOSS_I_T *S, size_t lds,
                                                        const int32_t *y, const linloss_options *o,
                                                        double scale, double pw, LINLOSS_I_T *dS,
@@ -1161,7 +1161,7 @@ static inline double LINLOSS_I_FN(linloss_i_rows_small_)(int kind, size_t first,
   double w[LINLOSS_I_W], acc = 0;
   const double eps = o->label_smoothing;
   const LINLOSS_I_V zero = linloss_i_vzero();
-  LINLOSS_I_V vm, vsum = zero, vsy = zero, vdev = zero, vl, vgs, vlab, vc = zero;
+  LINLOSS_I_V vm, vsum = zero, vsy = zero, vdev = zero, vgs, vlab;
   LINLOSS_I_M live;
   size_t j, l;
   for (l = 0; l < LINLOSS_I_W; l++) {
@@ -1178,7 +1178,7 @@ static inline double LINLOSS_I_FN(linloss_i_rows_small_)(int kind, size_t first,
   vgs = linloss_i_vload(gsc);
   vlab = linloss_i_vload(lab);
   live = linloss_i_vgt(vlab, linloss_i_vset1(-0.5)); /* w != 0, even if w * scale underflows */
-  if (kind == LINLOSS_I_KIND_SOFTMAX) {
+  {
     const double h = linloss_i_dev_scale(c);
     const LINLOSS_I_V vq = linloss_i_vset1(eps / (double)c), vqy = linloss_i_vset1(1 - eps),
                      vh = linloss_i_vset1(h);
@@ -1213,36 +1213,6 @@ static inline double LINLOSS_I_FN(linloss_i_rows_small_)(int kind, size_t first,
         li *= w[l];
         acc += li;
       }
-      if (l < r && o->sample_loss) o->sample_loss[first + l] = li / pw;
-    }
-  } else {
-    const LINLOSS_I_V vdelta = linloss_i_vset1(o->delta);
-    for (j = 0; j < c; j++) {
-      const LINLOSS_I_M isy = linloss_i_veq(vlab, linloss_i_vset1((LINLOSS_I_T)j));
-      vsy = linloss_i_vadd(vsy, linloss_i_vsel(isy, linloss_i_vload(t[j]), zero));
-    }
-    vl = zero;
-    for (j = 0; j < c; j++) {
-      const LINLOSS_I_M isy = linloss_i_veq(vlab, linloss_i_vset1((LINLOSS_I_T)j));
-      const LINLOSS_I_V m = linloss_i_vadd(linloss_i_vsub(linloss_i_vload(t[j]), vsy), vdelta);
-      LINLOSS_I_V h = linloss_i_vrelu(m), g = LINLOSS_I_FN(linloss_i_hinge_grad_)(m, h, o->hinge_power);
-      if (o->hinge_power == 2) h = linloss_i_vmul(h, h);
-      h = linloss_i_vsel(isy, zero, h);
-      g = linloss_i_vsel(isy, zero, g);
-      vl = linloss_i_vadd(vl, h);
-      vc = linloss_i_vadd(vc, g);
-      linloss_i_vstore(t[j], g);
-    }
-    if (dS)
-      for (j = 0; j < c; j++) {
-        const LINLOSS_I_M isy = linloss_i_veq(vlab, linloss_i_vset1((LINLOSS_I_T)j));
-        const LINLOSS_I_V g = linloss_i_vsel(isy, linloss_i_vsub(zero, vc), linloss_i_vload(t[j]));
-        linloss_i_vstore(t[j], linloss_i_vsel(live, linloss_i_vmul(g, vgs), zero));
-      }
-    linloss_i_vstore(sb, vl);
-    for (l = 0; l < LINLOSS_I_W; l++) {
-      double li = w[l] != 0 ? w[l] * (double)sb[l] : 0;
-      acc += li;
       if (l < r && o->sample_loss) o->sample_loss[first + l] = li / pw;
     }
   }
@@ -1307,10 +1277,9 @@ static inline double LINLOSS_I_FN(linloss_i_rows_)(int kind, size_t first, size_
   double acc = 0;
   size_t i;
   if (kind == LINLOSS_I_KIND_LOGISTIC) return LINLOSS_I_FN(linloss_i_logistic_rows_)(first, r, S, y, o, scale, pw, dS);
-  if (LINLOSS_I_W > 1 && c <= LINLOSS_SMALL_C &&
-      !(kind == LINLOSS_I_KIND_SVM && o->svm_variant == LINLOSS_SVM_CS)) {
+  if (LINLOSS_I_W > 1 && c <= LINLOSS_SMALL_C && kind == LINLOSS_I_KIND_SOFTMAX) {
     for (i = 0; i < r; i += LINLOSS_I_W)
-      acc += LINLOSS_I_FN(linloss_i_rows_small_)(kind, first + i, r - i < LINLOSS_I_W ? r - i : LINLOSS_I_W,
+      acc += LINLOSS_I_FN(linloss_i_rows_small_)(first + i, r - i < LINLOSS_I_W ? r - i : LINLOSS_I_W,
                                                c, S + i * lds, lds, y, o, scale, pw,
                                                dS ? dS + i * ldds : NULL, ldds);
     return acc;
