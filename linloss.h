@@ -576,6 +576,8 @@ static const double linloss_i_inv_factorial[14] = {
 #define LINLOSS_I_LN2_HI_f64 6.93145751953125e-1
 #define LINLOSS_I_LN2_LO_f64 1.42860682030941723212e-6
 /* 2^MANT + the exponent bias: n + this has n + bias in its low bits */
+#define LINLOSS_I_TRUE_MIN_f32 1.40129846432481707e-45 /* the smallest denormals */
+#define LINLOSS_I_TRUE_MIN_f64 4.9406564584124654e-324
 #define LINLOSS_I_POW2_MAGIC_f32 8388735.0          /* 2^23 + 127  */
 #define LINLOSS_I_POW2_MAGIC_f64 4503599627371519.0 /* 2^52 + 1023 */
 /* log1p(a) on [0, 1]: 2 atanh(f / (2 + f)) with f = a, or ln 2 plus that
@@ -1053,6 +1055,14 @@ static inline size_t LINLOSS_I_FN(linloss_i_argmax_)(const LINLOSS_I_T *s, size_
   return best;
 }
 
+/* A sample's gradient factor w scale in T. One that underflows to 0 is the
+   smallest denormal instead: an infinite gradient stays infinite (not
+   0 inf = NaN), a finite one stays within a denormal of its value. */
+static inline LINLOSS_I_T LINLOSS_I_FN(linloss_i_gscale_)(double v) {
+  const LINLOSS_I_T g = (LINLOSS_I_T)v;
+  return g == 0 && v > 0 ? (LINLOSS_I_T)LINLOSS_I_FN(LINLOSS_I_TRUE_MIN_) : g;
+}
+
 /* ---- row kernels: the loss L of one sample from its scores s[0..c) and
    label y; when g is not NULL, g = gs * dL/ds (g may be s). */
 
@@ -1166,7 +1176,7 @@ static inline double LINLOSS_I_FN(linloss_i_rows_small_)(size_t first, size_t r,
   size_t j, l;
   for (l = 0; l < LINLOSS_I_W; l++) {
     w[l] = l < r ? linloss_i_weight(o, y, first + l) * pw : 0;
-    gsc[l] = (LINLOSS_I_T)(w[l] * scale);
+    gsc[l] = LINLOSS_I_FN(linloss_i_gscale_)(w[l] * scale);
     lab[l] = l < r && w[l] != 0 ? (LINLOSS_I_T)y[first + l] : (LINLOSS_I_T)-1; /* l < r: for gcc -O3 -Warray-bounds */
   }
   for (l = 0; l < r; l++) {
@@ -1239,7 +1249,7 @@ static inline double LINLOSS_I_FN(linloss_i_logistic_rows_)(size_t first, size_t
     LINLOSS_I_V vs, vt, a, e, loss, sp, sn, spos, sneg, vg;
     for (l = 0; l < LINLOSS_I_W; l++) {
       double wl = l < k ? linloss_i_weight(o, y, first + j + l) * pw : 0;
-      w[l] = (LINLOSS_I_T)(wl * scale);
+      w[l] = LINLOSS_I_FN(linloss_i_gscale_)(wl * scale);
       on[l] = wl > 0; /* not w[l]: w * scale may underflow to 0 */
       t[l] = (LINLOSS_I_T)(wl > 0 ? (1 - eps) * (double)y[first + j + l] + eps / 2 : 0);
     }
@@ -1291,7 +1301,7 @@ static inline double LINLOSS_I_FN(linloss_i_rows_)(int kind, size_t first, size_
     if (w == 0) {
       if (g) memset(g, 0, c * sizeof(LINLOSS_I_T));
     } else {
-      LINLOSS_I_T gs = (LINLOSS_I_T)(w * scale);
+      LINLOSS_I_T gs = LINLOSS_I_FN(linloss_i_gscale_)(w * scale);
       l = w * (kind == LINLOSS_I_KIND_SVM
                    ? LINLOSS_I_FN(linloss_i_svm_row_)(s, c, (size_t)y[i], o, g, gs)
                    : LINLOSS_I_FN(linloss_i_softmax_row_)(s, c, (size_t)y[i], o, g, gs));
