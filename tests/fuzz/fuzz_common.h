@@ -826,7 +826,7 @@ static void fz_check_values(const fz_case *k, const fz_bufs *B, const fz_ref *r)
   double *adS = (double *)calloc(n * w ? n * w : 1, sizeof(double));
   double *asl = (double *)calloc(n ? n : 1, sizeof(double));
   double *ag = (double *)calloc(w ? w : 1, sizeof(double));
-  double wtot = 0, norm, aloss = 0;
+  double wtot = 0, norm, aloss = 0, adn = 0;
   size_t i, j, q;
   int grad_ok = 1;
   char what[64];
@@ -864,7 +864,22 @@ static void fz_check_values(const fz_case *k, const fz_bufs *B, const fz_ref *r)
     L = r->sl[i] / wi;
     if (!fz_row_allow(k, r->S + i * w, r->E + i * w, w, (size_t)k->y[i], L, g, &al, ag)) grad_ok = 0;
     asl[i] = fz_nz(K * wi * al + 2 * tm);
-    aloss += fz_nz(wi * al);
+    /* (w_i / W_tot) al, not w_i al / W_tot: w_i al underflows where w_i is
+       a denormal */
+    aloss += fz_nz(gs > 0 ? gs * al : wi * al / norm);
+    /* Rounding into double's denormals, which the relative terms below do
+       not cover. The library sums the products w_i L_i in double, each off
+       by up to 2^-1075 where it is below 2^-1022, and multiplies the sum by
+       1 / W_tot under LINLOSS_MEAN (when W_tot < 1e-271 it first multiplies
+       every weight and W_tot by pw = 2^1000, see linloss_i_scale). The
+       reference rounds each term w_i L_i / W_tot once, off by up to 2^-1075
+       where below 2^-1022. Allowed: 2^-1074 (the smallest double) each;
+       2^-1021 as the threshold, as sl[i] is itself rounded. */
+    {
+      const double pw = ro.sum || norm >= 1e-271 ? 1 : 0x1p1000;
+      if (fabs(r->sl[i]) * pw < 0x1p-1021) adn += 0x1p-1074 / (ro.sum ? 1 : norm * pw);
+      if (fabs(r->sl[i]) / norm < 0x1p-1021) adn += 0x1p-1074;
+    }
     for (j = 0; j < w; j++) /* gs itself may be a denormal, off by tm, and so may every product of it */
       adS[i * w + j] = fz_nz(K * gs * ag[j] + 4 * u * fabs(r->dS[i * w + j]) + 8 * tm * (fabs(g[j]) + 1));
     free(g);
@@ -879,7 +894,7 @@ static void fz_check_values(const fz_case *k, const fz_bufs *B, const fz_ref *r)
     }
     /* the per-sample losses are summed in double, in another order than
        the reference sums them */
-    aloss = (wtot > 0 ? K * aloss / norm : 0) + (double)(n + 4) * u * fabs(r->loss) + areg + 2 * tm;
+    aloss = (wtot > 0 ? K * aloss + adn : 0) + (double)(n + 4) * u * fabs(r->loss) + areg + 2 * tm;
     fz_cmp("loss", 0, a->get(B->loss.p, 0), a->round(r->loss), fz_nz(aloss));
   }
   if (k->opt.sample_loss)
