@@ -168,9 +168,15 @@ report_fuzzer() { # TARGET BACKEND
 }
 pairs=""
 case " $backends " in *" avx512 "*) ;; *) echo "# avx512: not fuzzed, the CPU lacks AVX-512F" ;; esac
+# built two at a time (2 cores): the targets of one backend together
 for b in $backends; do
   for t in $targets; do
-    if build_fuzzer "$t" "$b" "${define[$b]}" "${flags[$b]}"; then pairs="$pairs $t:$b"
+    rm -f "$fz/${t}_$b"
+    build_fuzzer "$t" "$b" "${define[$b]}" "${flags[$b]}" &
+  done
+  wait
+  for t in $targets; do
+    if [ -x "$fz/${t}_$b" ]; then pairs="$pairs $t:$b"
     else notok "fuzz $t $b: build failed"; show "$fz/${t}_$b.build.log"; fi
   done
 done

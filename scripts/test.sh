@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: every backend this machine builds natively, then NEON
 # and SIMDe under qemu-aarch64 and scalar and SIMDe on big-endian s390x, then
-# the consumer projects (tests/consumers/run.sh).
+# the consumer projects (tests/consumers/run.sh), then the hardening checks
+# (scripts/hardening.sh: sanitizers, valgrind, fuzzing, NEON replay, TSan).
 # Installs what a fresh Debian machine lacks. Ends with the line "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
@@ -44,6 +45,7 @@ script() {
   passed=$((passed + p)); failed=$((failed + f))
 }
 script consumers tests/consumers/run.sh
+LINLOSS_BUILD_ROOT="$out/hardening" script hardening scripts/hardening.sh
 echo "$skipped skipped (instructions this CPU lacks)"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -136,6 +136,19 @@ static double ref_logistic_row(const ref_opts *o, double s, int32_t y, double *g
   return (s > 0 ? s : 0.0) - s * t + log1p(exp(-fabs(s)));
 }
 
+/* v w / t for a weight w > 0 and t = W_tot (or 1 under LINLOSS_SUM),
+   rounded into the denormals at most once, at the end: (v w) / t or
+   v (w / t) would round an intermediate there and lose its low bits when w
+   is tiny (a denormal weight). Computed as v (m_w / m_t / 2) 2^(e_w - e_t + 1)
+   with w = m_w 2^e_w, t = m_t 2^e_t, m in [1/2, 1): the factor is in
+   (1/4, 1), so v times it neither overflows nor leaves the normal range
+   for normal v; ldexp rounds once. */
+static double ref_wscale(double v, double w, double t) {
+  int ew, et;
+  const double mw = frexp(w, &ew), mt = frexp(t, &et);
+  return ldexp(v * (mw / mt * 0.5), ew - et + 1);
+}
+
 /* The data term of a batch of scores. S is n x w (w = C, or 1 for the
    logistic loss) with row stride lds. Writes dS = dloss/dS (n x w,
    contiguous) and sample_loss[i] = w_i L_i when those are not NULL. */
@@ -162,13 +175,13 @@ static double ref_loss_scores(const ref_opts *o, size_t n, size_t w, const doubl
       li = ref_softmax_row(o, s, w, (size_t)y[i], g);
     else
       li = ref_logistic_row(o, s[0], y[i], g);
-    total += wi * li;
+    total += ref_wscale(li, wi, norm);
     if (sample_loss) sample_loss[i] = wi * li;
     if (dS)
-      for (j = 0; j < w; j++) dS[i * w + j] = g[j] * wi / norm;
+      for (j = 0; j < w; j++) dS[i * w + j] = ref_wscale(g[j], wi, norm);
   }
   free(g);
-  return wtot > 0.0 ? total / norm : 0.0;
+  return wtot > 0.0 ? total : 0.0;
 }
 
 /* S = X W + b (n x w, contiguous). */
