@@ -1697,12 +1697,13 @@ typedef struct LINLOSS_I_FN(linloss_i_job_) {
 static inline double LINLOSS_I_FN(linloss_i_chunk_)(const LINLOSS_I_FN(linloss_i_job_) *J, size_t n,
                                                   size_t k, size_t t) {
   const size_t i0 = k * J->chunk, m = n - i0 < J->chunk ? n - i0 : J->chunk, c = J->c;
-  LINLOSS_I_T *S = J->tmp + t * J->per, *G = J->G, *db = J->db;
+  LINLOSS_I_T *S, *G = J->G, *db = J->db;
   size_t act[LINLOSS_BLOCK_ROWS], i, j;
   double data = 0;
   if (!J->X)
     return LINLOSS_I_FN(linloss_i_rows_)(J->kind, i0, m, c, J->S + i0 * J->lds, J->lds, J->y, J->o,
                                         J->scale, J->pw, J->dS ? J->dS + i0 * J->ldds : NULL, J->ldds);
+  S = J->tmp + t * J->per; /* (the loss layer has no tmp) */
   if (k && G) memset(G = S + J->rows * c, 0, J->glen * sizeof(LINLOSS_I_T));
   if (k && db) memset(db = S + J->rows * c + J->glen, 0, c * sizeof(LINLOSS_I_T));
   for (i = i0; i < i0 + m; i += J->rows) {
@@ -1728,8 +1729,9 @@ static inline double LINLOSS_I_FN(linloss_i_chunk_)(const LINLOSS_I_FN(linloss_i
 
 /* Adds chunk k's partial gradient (k > 0, on thread t) to the call's. */
 static inline void LINLOSS_I_FN(linloss_i_merge_)(const LINLOSS_I_FN(linloss_i_job_) *J, size_t k, size_t t) {
-  const LINLOSS_I_T *p = J->tmp + t * J->per + J->rows * J->c;
+  const LINLOSS_I_T *p;
   if (k == 0 || !J->X) return;
+  p = J->tmp + t * J->per + J->rows * J->c;
   if (J->G) LINLOSS_I_FN(linloss_i_axpy_)(J->glen, 1, p, J->G);
   if (J->db) LINLOSS_I_FN(linloss_i_axpy_)(J->c, 1, p + J->glen, J->db);
 }
