@@ -344,7 +344,9 @@ typedef double linloss_i_t_f64;
    against the vocabulary; they need two more words:
      linloss_i_vround(a)      to nearest, ties to even
      linloss_i_vmin(a, b)     like vmax
-     linloss_i_vshl_mant(a)   a's bit pattern shifted left by LINLOSS_I_MANT */
+     linloss_i_vshl_mant(a)   a's bit pattern shifted left by LINLOSS_I_MANT
+   and may define linloss_i_vldexp(p, n), p 2^n for integral n rounded once
+   (else vexp applies 2^n in two halves). */
 #define linloss_i_vexp LINLOSS_I_FN(linloss_i_vexp_)
 #define linloss_i_vlog1p LINLOSS_I_FN(linloss_i_vlog1p_)
 #endif
@@ -465,6 +467,7 @@ typedef __mmask8 linloss_i_m_f64;
 #define linloss_i_vhsum(v) LINLOSS_I_ZP(reduce_add_)(v)
 #define linloss_i_vhmax(v) LINLOSS_I_ZP(reduce_max_)(v)
 #define linloss_i_vround(a) LINLOSS_I_ZP(roundscale_)(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
+#define linloss_i_vldexp(p, n) LINLOSS_I_ZP(scalef_)(p, n)
 #define linloss_i_vshl_mant(a)                                                       \
   LINLOSS_I_ZP(castsi512_)(LINLOSS_I_CAT(_mm512_slli_, LINLOSS_I_EPI)(                 \
       LINLOSS_I_CAT(_mm512_cast, LINLOSS_I_CAT(LINLOSS_I_P, _si512))(a), LINLOSS_I_MANT))
@@ -557,8 +560,9 @@ static inline double linloss_i_log1p_f64(double x) { return log1p(x); }
 
 /* exp(x) = 2^n e^r, n = round(x / ln 2), r = x - n ln 2 (two-part ln 2), e^r
    by its Taylor polynomial to degree 7 (f32) or 13 (f64) on |r| <= ln2 / 2,
-   2^n applied in two halves so that results down to the smallest denormal
-   are rounded once. x is clamped first: exp gives +0 below -104 (f32) / -746
+   2^n applied in one step where the backend has an instruction for it
+   (AVX-512's scalef), else in two halves, so that results down to the
+   smallest denormal are rounded once. x is clamped first: exp gives +0 below -104 (f32) / -746
    (f64) and -inf, +inf above 89 / 710, NaN for NaN. */
 #if LINLOSS_BACKEND != LINLOSS_BACKEND_SCALAR
 static const double linloss_i_inv_factorial[14] = {
@@ -982,9 +986,15 @@ static inline LINLOSS_I_V linloss_i_vexp(LINLOSS_I_V x) {
   p = linloss_i_vset1(linloss_i_inv_factorial[LINLOSS_I_FN(LINLOSS_I_EXP_DEGREE_)]);
   for (k = LINLOSS_I_FN(LINLOSS_I_EXP_DEGREE_) - 1; k >= 0; k--)
     p = linloss_i_vfma(p, r, linloss_i_vset1(linloss_i_inv_factorial[k]));
+#ifdef linloss_i_vldexp
+  (void)magic;
+  (void)n1;
+  return linloss_i_vldexp(p, n);
+#else
   n1 = linloss_i_vround(linloss_i_vmul(n, linloss_i_vset1(0.5)));
   p = linloss_i_vmul(p, linloss_i_vshl_mant(linloss_i_vadd(n1, magic)));
   return linloss_i_vmul(p, linloss_i_vshl_mant(linloss_i_vadd(linloss_i_vsub(n, n1), magic)));
+#endif
 }
 
 static inline LINLOSS_I_V linloss_i_vlog1p(LINLOSS_I_V a) {
@@ -1066,40 +1076,77 @@ static inline LINLOSS_I_T LINLOSS_I_FN(linloss_i_gscale_)(double v) {
 /* ---- row kernels: the loss L of one sample from its scores s[0..c) and
    label y; when g is not NULL, g = gs * dL/ds (g may be s). */
 
-static inline double LINLOSS_I_FN(linloss_i_softmax_row_)(const LINLOSS_I_T *s, size_t c, size_t y,
-                                                        const linloss_options *o,
-                                                        LINLOSS_I_T *g, LINLOSS_I_T gs) {
-  const LINLOSS_I_T sy = s[y], ninf = (LINLOSS_I_T)-INFINITY;
-  const double eps = o->label_smoothing;
-  const double h = linloss_i_dev_scale(c);
+/* Rows first .. first+r (r <= LINLOSS_I_SM_ROWS) of the softmax for C above
+   LINLOSS_SMALL_C, pass by pass over the rows (max; exp and sum; log; the
+   gradient) rather than row by row: each row's passes are a chain of long
+   latencies (horizontal max, exp, horizontal sum, the division), the rows
+   of a pass are independent, so the core overlaps them. Per row:
+   L = log sum_j e^{s_j - m} + (1 - eps) (m - s_y) - eps/C sum_j (s_j - m),
+   g = gs (softmax - q). Same arguments and results as linloss_i_rows_. */
+#define LINLOSS_I_SM_ROWS 32
+static inline double LINLOSS_I_FN(linloss_i_softmax_block_)(size_t first, size_t r, size_t c,
+                                                          const LINLOSS_I_T *S, size_t lds,
+                                                          const int32_t *y, const linloss_options *o,
+                                                          double scale, double pw, LINLOSS_I_T *dS,
+                                                          size_t ldds) {
+  const LINLOSS_I_T ninf = (LINLOSS_I_T)-INFINITY;
+  const double eps = o->label_smoothing, h = linloss_i_dev_scale(c);
   const LINLOSS_I_V vh = linloss_i_vset1(h);
-  LINLOSS_I_V vm = linloss_i_vset1(ninf), vsum = linloss_i_vzero(), vdev = linloss_i_vzero(), vmh;
-  LINLOSS_I_T m;
-  double sum, loss;
-  size_t j, k;
-  LINLOSS_I_CHUNKS(j, k, c) vm = linloss_i_vmax(vm, linloss_i_vload_n(s + j, k, ninf));
-  m = linloss_i_vhmax(vm);
-  vm = linloss_i_vset1(m);
-  vmh = linloss_i_vmul(vm, vh);
-  LINLOSS_I_CHUNKS(j, k, c) {
-    LINLOSS_I_V e = linloss_i_vexp(linloss_i_vsub(linloss_i_vload_n(s + j, k, ninf), vm));
-    vsum = linloss_i_vadd(vsum, e);
-    if (eps > 0) /* (s - m) h, as s h - m h: no overflow, even for s - m beyond the type */
-      vdev = linloss_i_vadd(vdev, linloss_i_vsub(linloss_i_vmul(linloss_i_vload_n(s + j, k, m), vh), vmh));
-    if (g) linloss_i_vstore_n(g + j, e, k);
+  LINLOSS_I_T mx[LINLOSS_I_SM_ROWS], sy[LINLOSS_I_SM_ROWS], sm[LINLOSS_I_SM_ROWS], dv[LINLOSS_I_SM_ROWS];
+  LINLOSS_I_T gs[LINLOSS_I_SM_ROWS];
+  double w[LINLOSS_I_SM_ROWS], acc = 0;
+  size_t i, j, k;
+  for (i = 0; i < r; i++) { /* the maxima */
+    const LINLOSS_I_T *s = S + i * lds;
+    LINLOSS_I_V vm = linloss_i_vset1(ninf);
+    w[i] = linloss_i_weight(o, y, first + i) * pw;
+    if (w[i] == 0) continue;
+    sy[i] = s[y[first + i]]; /* before dS (which may be S) overwrites it */
+    gs[i] = LINLOSS_I_FN(linloss_i_gscale_)(w[i] * scale);
+    LINLOSS_I_CHUNKS(j, k, c) vm = linloss_i_vmax(vm, linloss_i_vload_n(s + j, k, ninf));
+    mx[i] = linloss_i_vhmax(vm);
   }
-  sum = (double)linloss_i_vhsum(vsum);
-  /* log sum_j e^{s_j} - sum_j q_j s_j, with the max shifted out */
-  loss = log(sum) + (1 - eps) * ((double)m - (double)sy);
-  if (eps > 0) loss -= eps / (double)c / h * (double)linloss_i_vhsum(vdev);
-  if (g) {
-    const LINLOSS_I_V vp = linloss_i_vset1((LINLOSS_I_T)((double)gs / sum));
-    const LINLOSS_I_V vq = linloss_i_vset1((LINLOSS_I_T)((double)gs * eps / (double)c));
-    LINLOSS_I_CHUNKS(j, k, c)
-    linloss_i_vstore_n(g + j, linloss_i_vsub(linloss_i_vmul(linloss_i_vload_n(g + j, k, 0), vp), vq), k);
-    g[y] -= (LINLOSS_I_T)((double)gs * (1 - eps));
+  for (i = 0; i < r; i++) { /* e^{s - m} (into dS), their sums */
+    const LINLOSS_I_T *s = S + i * lds;
+    LINLOSS_I_T *g = dS ? dS + i * ldds : NULL;
+    LINLOSS_I_V vm, vmh, vsum = linloss_i_vzero(), vdev = linloss_i_vzero();
+    if (w[i] == 0) {
+      if (g) memset(g, 0, c * sizeof(LINLOSS_I_T));
+      continue;
+    }
+    vm = linloss_i_vset1(mx[i]);
+    vmh = linloss_i_vmul(vm, vh);
+    LINLOSS_I_CHUNKS(j, k, c) {
+      LINLOSS_I_V e = linloss_i_vexp(linloss_i_vsub(linloss_i_vload_n(s + j, k, ninf), vm));
+      vsum = linloss_i_vadd(vsum, e);
+      if (eps > 0) /* (s - m) h, as s h - m h: no overflow, even for s - m beyond the type */
+        vdev = linloss_i_vadd(vdev, linloss_i_vsub(linloss_i_vmul(linloss_i_vload_n(s + j, k, mx[i]), vh), vmh));
+      if (g) linloss_i_vstore_n(g + j, e, k);
+    }
+    sm[i] = linloss_i_vhsum(vsum);
+    dv[i] = linloss_i_vhsum(vdev);
   }
-  return loss;
+  for (i = 0; i < r; i++) { /* the losses */
+    double l = 0;
+    if (w[i] != 0) {
+      l = log((double)sm[i]) + (1 - eps) * ((double)mx[i] - (double)sy[i]);
+      if (eps > 0) l -= eps / (double)c / h * (double)dv[i];
+      acc += l *= w[i];
+    }
+    if (o->sample_loss) o->sample_loss[first + i] = l / pw;
+  }
+  for (i = 0; dS && i < r; i++) { /* the gradients: gs (e / sum - q) */
+    LINLOSS_I_T *g = dS + i * ldds;
+    if (w[i] == 0) continue;
+    {
+      const LINLOSS_I_V vp = linloss_i_vset1((LINLOSS_I_T)((double)gs[i] / (double)sm[i]));
+      const LINLOSS_I_V vq = linloss_i_vset1((LINLOSS_I_T)((double)gs[i] * eps / (double)c));
+      LINLOSS_I_CHUNKS(j, k, c)
+      linloss_i_vstore_n(g + j, linloss_i_vsub(linloss_i_vmul(linloss_i_vload_n(g + j, k, 0), vp), vq), k);
+      g[y[first + i]] -= (LINLOSS_I_T)((double)gs[i] * (1 - eps));
+    }
+  }
+  return acc;
 }
 
 /* The hinge's derivative h'(m): 1[m > 0] (NaN for NaN) or 2 max(0, m). */
@@ -1294,6 +1341,13 @@ static inline double LINLOSS_I_FN(linloss_i_rows_)(int kind, size_t first, size_
                                                dS ? dS + i * ldds : NULL, ldds);
     return acc;
   }
+  if (kind == LINLOSS_I_KIND_SOFTMAX) {
+    for (i = 0; i < r; i += LINLOSS_I_SM_ROWS)
+      acc += LINLOSS_I_FN(linloss_i_softmax_block_)(first + i, r - i < LINLOSS_I_SM_ROWS ? r - i : LINLOSS_I_SM_ROWS,
+                                                  c, S + i * lds, lds, y, o, scale, pw,
+                                                  dS ? dS + i * ldds : NULL, ldds);
+    return acc;
+  }
   for (i = first; i < first + r; i++) {
     const LINLOSS_I_T *s = S + (i - first) * lds;
     LINLOSS_I_T *g = dS ? dS + (i - first) * ldds : NULL;
@@ -1302,9 +1356,7 @@ static inline double LINLOSS_I_FN(linloss_i_rows_)(int kind, size_t first, size_
       if (g) memset(g, 0, c * sizeof(LINLOSS_I_T));
     } else {
       LINLOSS_I_T gs = LINLOSS_I_FN(linloss_i_gscale_)(w * scale);
-      l = w * (kind == LINLOSS_I_KIND_SVM
-                   ? LINLOSS_I_FN(linloss_i_svm_row_)(s, c, (size_t)y[i], o, g, gs)
-                   : LINLOSS_I_FN(linloss_i_softmax_row_)(s, c, (size_t)y[i], o, g, gs));
+      l = w * LINLOSS_I_FN(linloss_i_svm_row_)(s, c, (size_t)y[i], o, g, gs);
       acc += l;
     }
     if (o->sample_loss) o->sample_loss[i] = l / pw;
