@@ -330,6 +330,7 @@ typedef double linloss_i_t_f64;
      linloss_i_vhsum(v) vhmax(v)  -> LINLOSS_I_T (vhmax: any lane if NaN)
      linloss_i_vexp(a)            exp, see the accuracy notes of each backend
      linloss_i_vlog1p(a)          log(1 + a) for a in [0, 1]
+     linloss_i_vlog(a)            log a for a in [2^-120, 2^120]
    The kernels in the template are written once against these. */
 
 
@@ -345,10 +346,13 @@ typedef double linloss_i_t_f64;
      linloss_i_vround(a)      to nearest, ties to even
      linloss_i_vmin(a, b)     like vmax
      linloss_i_vshl_mant(a)   a's bit pattern shifted left by LINLOSS_I_MANT
+     linloss_i_vshr_mant(a)   2^MANT + a's bit pattern shifted right by MANT
+                              (for a >= 0: 2^MANT + the biased exponent)
    and may define linloss_i_vldexp(p, n), p 2^n for integral n rounded once
    (else vexp applies 2^n in two halves). */
 #define linloss_i_vexp LINLOSS_I_FN(linloss_i_vexp_)
 #define linloss_i_vlog1p LINLOSS_I_FN(linloss_i_vlog1p_)
+#define linloss_i_vlog LINLOSS_I_FN(linloss_i_vlog_)
 #endif
 
 #if LINLOSS_BACKEND == LINLOSS_BACKEND_AVX2 || LINLOSS_BACKEND == LINLOSS_BACKEND_SIMDE
@@ -401,6 +405,10 @@ typedef simde__m256d linloss_i_v_f64;
 #define linloss_i_vshl_mant(a)                                                      \
   LINLOSS_I_XP(castsi256_)(LINLOSS_I_X(LINLOSS_I_CAT(slli_, LINLOSS_I_EPI))(           \
       LINLOSS_I_X(LINLOSS_I_CAT(LINLOSS_I_CAT(cast, LINLOSS_I_P), _si256))(a), LINLOSS_I_MANT))
+#define linloss_i_vshr_mant(a)                                                                  \
+  LINLOSS_I_XP(or_)(LINLOSS_I_XP(castsi256_)(LINLOSS_I_X(LINLOSS_I_CAT(srli_, LINLOSS_I_EPI))(      \
+                        LINLOSS_I_X(LINLOSS_I_CAT(LINLOSS_I_CAT(cast, LINLOSS_I_P), _si256))(a), LINLOSS_I_MANT)), \
+                    linloss_i_vset1(LINLOSS_I_FN(LINLOSS_I_POW2_MANT_)))
 /* Partial loads and stores: lanes below k, by masked moves, which touch no
    memory in the other lanes. Not for SIMDe, whose emulated masked loads
    read whole vectors: it takes the generic copies through a buffer. */
@@ -471,6 +479,10 @@ typedef __mmask8 linloss_i_m_f64;
 #define linloss_i_vshl_mant(a)                                                       \
   LINLOSS_I_ZP(castsi512_)(LINLOSS_I_CAT(_mm512_slli_, LINLOSS_I_EPI)(                 \
       LINLOSS_I_CAT(_mm512_cast, LINLOSS_I_CAT(LINLOSS_I_P, _si512))(a), LINLOSS_I_MANT))
+#define LINLOSS_I_ZBITS(a) LINLOSS_I_CAT(_mm512_cast, LINLOSS_I_CAT(LINLOSS_I_P, _si512))(a)
+#define linloss_i_vshr_mant(a)                                                                    \
+  LINLOSS_I_ZP(castsi512_)(_mm512_or_si512(LINLOSS_I_CAT(_mm512_srli_, LINLOSS_I_EPI)(LINLOSS_I_ZBITS(a), LINLOSS_I_MANT), \
+                                           LINLOSS_I_ZBITS(linloss_i_vset1(LINLOSS_I_FN(LINLOSS_I_POW2_MANT_)))))
 /* Partial loads and stores: lanes below k, masked (no access to the others). */
 #define linloss_i_vload_n(p, k, fill) \
   LINLOSS_I_ZP(mask_loadu_)(linloss_i_vset1(fill), (LINLOSS_I_M)((1u << (k)) - 1), p)
@@ -507,6 +519,7 @@ typedef uint64x2_t linloss_i_m_f64;
 #define linloss_i_vhmax(v) LINLOSS_I_NQ(vmaxvq_)(v)
 #define linloss_i_vround(a) LINLOSS_I_NQ(vrndnq_)(a)
 #define linloss_i_vshl_mant(a) LINLOSS_I_NQ(linloss_i_vshl_mant_)(a)
+#define linloss_i_vshr_mant(a) LINLOSS_I_NQ(linloss_i_vshr_mant_)(a)
 static inline uint32x4_t linloss_i_visnan_f32(float32x4_t a) { return vmvnq_u32(vceqq_f32(a, a)); }
 static inline uint64x2_t linloss_i_visnan_f64(float64x2_t a) {
   return vreinterpretq_u64_u32(vmvnq_u32(vreinterpretq_u32_u64(vceqq_f64(a, a))));
@@ -516,6 +529,13 @@ static inline float32x4_t linloss_i_vshl_mant_f32(float32x4_t a) {
 }
 static inline float64x2_t linloss_i_vshl_mant_f64(float64x2_t a) {
   return vreinterpretq_f64_u64(vshlq_n_u64(vreinterpretq_u64_f64(a), 52));
+}
+static inline float32x4_t linloss_i_vshr_mant_f32(float32x4_t a) {
+  return vreinterpretq_f32_u32(vorrq_u32(vshrq_n_u32(vreinterpretq_u32_f32(a), 23), vdupq_n_u32(0x4b000000u)));
+}
+static inline float64x2_t linloss_i_vshr_mant_f64(float64x2_t a) {
+  return vreinterpretq_f64_u64(
+      vorrq_u64(vshrq_n_u64(vreinterpretq_u64_f64(a), 52), vdupq_n_u64(0x4330000000000000ull)));
 }
 
 #elif LINLOSS_BACKEND == LINLOSS_BACKEND_SCALAR
@@ -543,7 +563,10 @@ static inline float64x2_t linloss_i_vshl_mant_f64(float64x2_t a) {
 #define linloss_i_vhmax(v) (v)
 #define linloss_i_vexp(a) LINLOSS_I_FN(linloss_i_exp_)(a)
 #define linloss_i_vlog1p(a) LINLOSS_I_FN(linloss_i_log1p_)(a)
+#define linloss_i_vlog(a) LINLOSS_I_FN(linloss_i_log_)(a)
 static inline float linloss_i_exp_f32(float x) { return expf(x); }
+static inline float linloss_i_log_f32(float x) { return logf(x); }
+static inline double linloss_i_log_f64(double x) { return log(x); }
 static inline double linloss_i_exp_f64(double x) { return exp(x); }
 static inline float linloss_i_log1p_f32(float x) { return log1pf(x); }
 static inline double linloss_i_log1p_f64(double x) { return log1p(x); }
@@ -584,6 +607,9 @@ static const double linloss_i_inv_factorial[14] = {
 #define LINLOSS_I_TRUE_MIN_f64 4.9406564584124654e-324
 #define LINLOSS_I_POW2_MAGIC_f32 8388735.0          /* 2^23 + 127  */
 #define LINLOSS_I_POW2_MAGIC_f64 4503599627371519.0 /* 2^52 + 1023 */
+#define LINLOSS_I_POW2_MANT_f32 8388608.0            /* 2^23 */
+#define LINLOSS_I_POW2_MANT_f64 4503599627370496.0   /* 2^52 */
+#define LINLOSS_I_SQRT2 1.41421356237309504880
 /* log1p(a) on [0, 1]: 2 atanh(f / (2 + f)) with f = a, or ln 2 plus that
    with f = (a - 1) / 2 (exact) when a > 1/2; the odd series in s = f/(2+f),
    |s| <= 0.2, to this many terms after s: */
@@ -997,17 +1023,37 @@ static inline LINLOSS_I_V linloss_i_vexp(LINLOSS_I_V x) {
 #endif
 }
 
-static inline LINLOSS_I_V linloss_i_vlog1p(LINLOSS_I_V a) {
-  const LINLOSS_I_V half = linloss_i_vset1(0.5), one = linloss_i_vset1(1), two = linloss_i_vset1(2);
-  const LINLOSS_I_M big = linloss_i_vgt(a, half);
-  const LINLOSS_I_V f = linloss_i_vsel(big, linloss_i_vmul(linloss_i_vsub(a, one), half), a);
-  const LINLOSS_I_V s = linloss_i_vdiv(f, linloss_i_vadd(two, f)), s2 = linloss_i_vmul(s, s);
+/* 2 atanh(s) for |s| <= 0.2: s times the odd series in s^2 */
+static inline LINLOSS_I_V LINLOSS_I_FN(linloss_i_vatanh2_)(LINLOSS_I_V s) {
+  const LINLOSS_I_V s2 = linloss_i_vmul(s, s);
   LINLOSS_I_V p = linloss_i_vset1(2.0 / (2 * LINLOSS_I_FN(LINLOSS_I_LOG_TERMS_) + 1));
   int k;
   for (k = LINLOSS_I_FN(LINLOSS_I_LOG_TERMS_) - 1; k >= 0; k--)
     p = linloss_i_vfma(p, s2, linloss_i_vset1(2.0 / (2 * k + 1)));
-  return linloss_i_vadd(linloss_i_vmul(s, p),
+  return linloss_i_vmul(s, p);
+}
+
+static inline LINLOSS_I_V linloss_i_vlog1p(LINLOSS_I_V a) {
+  const LINLOSS_I_V half = linloss_i_vset1(0.5), one = linloss_i_vset1(1), two = linloss_i_vset1(2);
+  const LINLOSS_I_M big = linloss_i_vgt(a, half);
+  const LINLOSS_I_V f = linloss_i_vsel(big, linloss_i_vmul(linloss_i_vsub(a, one), half), a);
+  return linloss_i_vadd(LINLOSS_I_FN(linloss_i_vatanh2_)(linloss_i_vdiv(f, linloss_i_vadd(two, f))),
                        linloss_i_vsel(big, linloss_i_vset1(0.69314718055994530942), linloss_i_vzero()));
+}
+
+/* log a for a in [2^-120, 2^120] or NaN: a = 2^e f with f in [sqrt(1/2),
+   sqrt(2)) (f exact), log a = e ln 2 + 2 atanh((f - 1) / (f + 1)). */
+static inline LINLOSS_I_V linloss_i_vlog(LINLOSS_I_V a) {
+  const LINLOSS_I_V magic = linloss_i_vset1(LINLOSS_I_FN(LINLOSS_I_POW2_MAGIC_)), one = linloss_i_vset1(1);
+  LINLOSS_I_V e = linloss_i_vsub(linloss_i_vshr_mant(a), magic); /* floor(log2 a) */
+  LINLOSS_I_V f = linloss_i_vmul(a, linloss_i_vshl_mant(linloss_i_vsub(magic, e)));
+  const LINLOSS_I_M big = linloss_i_vgt(f, linloss_i_vset1(LINLOSS_I_SQRT2));
+  f = linloss_i_vsel(big, linloss_i_vmul(f, linloss_i_vset1(0.5)), f);
+  e = linloss_i_vsel(big, linloss_i_vadd(e, one), e);
+  return linloss_i_vadd(
+      linloss_i_vmul(e, linloss_i_vset1(LINLOSS_I_FN(LINLOSS_I_LN2_HI_))),
+      linloss_i_vfma(e, linloss_i_vset1(LINLOSS_I_FN(LINLOSS_I_LN2_LO_)),
+                     LINLOSS_I_FN(linloss_i_vatanh2_)(linloss_i_vdiv(linloss_i_vsub(f, one), linloss_i_vadd(f, one)))));
 }
 #endif
 
@@ -1093,6 +1139,7 @@ static inline double LINLOSS_I_FN(linloss_i_softmax_block_)(size_t first, size_t
   const double eps = o->label_smoothing, h = linloss_i_dev_scale(c);
   const LINLOSS_I_V vh = linloss_i_vset1(h);
   LINLOSS_I_T mx[LINLOSS_I_SM_ROWS], sy[LINLOSS_I_SM_ROWS], sm[LINLOSS_I_SM_ROWS], dv[LINLOSS_I_SM_ROWS];
+  LINLOSS_I_T lg[LINLOSS_I_SM_ROWS];
   LINLOSS_I_T gs[LINLOSS_I_SM_ROWS];
   double w[LINLOSS_I_SM_ROWS], acc = 0;
   size_t i, j, k;
@@ -1110,6 +1157,7 @@ static inline double LINLOSS_I_FN(linloss_i_softmax_block_)(size_t first, size_t
     const LINLOSS_I_T *s = S + i * lds;
     LINLOSS_I_T *g = dS ? dS + i * ldds : NULL;
     LINLOSS_I_V vm, vmh, vsum = linloss_i_vzero(), vdev = linloss_i_vzero();
+    sm[i] = 1;
     if (w[i] == 0) {
       if (g) memset(g, 0, c * sizeof(LINLOSS_I_T));
       continue;
@@ -1126,10 +1174,12 @@ static inline double LINLOSS_I_FN(linloss_i_softmax_block_)(size_t first, size_t
     sm[i] = linloss_i_vhsum(vsum);
     dv[i] = linloss_i_vhsum(vdev);
   }
+  LINLOSS_I_CHUNKS(i, k, r) /* the sums' logs, sums in [1, C] or NaN */
+  linloss_i_vstore_n(lg + i, linloss_i_vlog(linloss_i_vload_n(sm + i, k, 1)), k);
   for (i = 0; i < r; i++) { /* the losses */
     double l = 0;
     if (w[i] != 0) {
-      l = log((double)sm[i]) + (1 - eps) * ((double)mx[i] - (double)sy[i]);
+      l = (double)lg[i] + (1 - eps) * ((double)mx[i] - (double)sy[i]);
       if (eps > 0) l -= eps / (double)c / h * (double)dv[i];
       acc += l *= w[i];
     }
@@ -1214,7 +1264,7 @@ static inline double LINLOSS_I_FN(linloss_i_rows_small_)(size_t first, size_t r,
                                                        double scale, double pw, LINLOSS_I_T *dS,
                                                        size_t ldds) {
   LINLOSS_I_T t[LINLOSS_SMALL_C][LINLOSS_I_W], lab[LINLOSS_I_W], gsc[LINLOSS_I_W];
-  LINLOSS_I_T mb[LINLOSS_I_W], sb[LINLOSS_I_W], yb[LINLOSS_I_W], db[LINLOSS_I_W];
+  LINLOSS_I_T mb[LINLOSS_I_W], lg[LINLOSS_I_W], yb[LINLOSS_I_W], db[LINLOSS_I_W];
   double w[LINLOSS_I_W], acc = 0;
   const double eps = o->label_smoothing;
   const LINLOSS_I_V zero = linloss_i_vzero();
@@ -1250,7 +1300,7 @@ static inline double LINLOSS_I_FN(linloss_i_rows_small_)(size_t first, size_t r,
       linloss_i_vstore(t[j], e);
     }
     linloss_i_vstore(mb, vm);
-    linloss_i_vstore(sb, vsum);
+    linloss_i_vstore(lg, linloss_i_vlog(vsum)); /* vsum in [1, C], or NaN */
     linloss_i_vstore(yb, vsy);
     linloss_i_vstore(db, vdev);
     if (dS) { /* softmax - q, times the sample's scale */
@@ -1265,7 +1315,7 @@ static inline double LINLOSS_I_FN(linloss_i_rows_small_)(size_t first, size_t r,
     for (l = 0; l < LINLOSS_I_W; l++) {
       double li = 0;
       if (w[l] != 0) {
-        li = log((double)sb[l]) + (1 - eps) * ((double)mb[l] - (double)yb[l]);
+        li = (double)lg[l] + (1 - eps) * ((double)mb[l] - (double)yb[l]);
         if (eps > 0) li -= eps / (double)c / h * (double)db[l];
         li *= w[l];
         acc += li;
