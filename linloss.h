@@ -1128,8 +1128,14 @@ static inline LINLOSS_I_T LINLOSS_I_FN(linloss_i_gscale_)(double v) {
    latencies (horizontal max, exp, horizontal sum, the division), the rows
    of a pass are independent, so the core overlaps them. Per row:
    L = log sum_j e^{s_j - m} + (1 - eps) (m - s_y) - eps/C sum_j (s_j - m),
-   g = gs (softmax - q). Same arguments and results as linloss_i_rows_. */
+   g = gs (softmax - q). Same arguments and results as linloss_i_rows_.
+   A block holds at most LINLOSS_I_SM_ROWS rows and, unless one row is
+   longer, LINLOSS_I_SM_ELEMS scores: its S and dS stay in the cache between
+   the passes. */
 #define LINLOSS_I_SM_ROWS 32
+#ifndef LINLOSS_I_SM_ELEMS
+#define LINLOSS_I_SM_ELEMS 8192
+#endif
 static inline double LINLOSS_I_FN(linloss_i_softmax_block_)(size_t first, size_t r, size_t c,
                                                           const LINLOSS_I_T *S, size_t lds,
                                                           const int32_t *y, const linloss_options *o,
@@ -1392,10 +1398,11 @@ static inline double LINLOSS_I_FN(linloss_i_rows_)(int kind, size_t first, size_
     return acc;
   }
   if (kind == LINLOSS_I_KIND_SOFTMAX) {
-    for (i = 0; i < r; i += LINLOSS_I_SM_ROWS)
-      acc += LINLOSS_I_FN(linloss_i_softmax_block_)(first + i, r - i < LINLOSS_I_SM_ROWS ? r - i : LINLOSS_I_SM_ROWS,
-                                                  c, S + i * lds, lds, y, o, scale, pw,
-                                                  dS ? dS + i * ldds : NULL, ldds);
+    const size_t rows = c >= LINLOSS_I_SM_ELEMS / LINLOSS_I_SM_ROWS ? (c < LINLOSS_I_SM_ELEMS ? LINLOSS_I_SM_ELEMS / c : 1)
+                                                                  : LINLOSS_I_SM_ROWS;
+    for (i = 0; i < r; i += rows)
+      acc += LINLOSS_I_FN(linloss_i_softmax_block_)(first + i, r - i < rows ? r - i : rows, c, S + i * lds, lds, y,
+                                                  o, scale, pw, dS ? dS + i * ldds : NULL, ldds);
     return acc;
   }
   for (i = first; i < first + r; i++) {
