@@ -484,9 +484,12 @@ typedef __mmask8 linloss_i_m_f64;
   LINLOSS_I_ZP(castsi512_)(_mm512_or_si512(LINLOSS_I_CAT(_mm512_srli_, LINLOSS_I_EPI)(LINLOSS_I_ZBITS(a), LINLOSS_I_MANT), \
                                            LINLOSS_I_ZBITS(linloss_i_vset1(LINLOSS_I_FN(LINLOSS_I_POW2_MANT_)))))
 /* Partial loads and stores: lanes below k, masked (no access to the others). */
-#define linloss_i_vload_n(p, k, fill) \
-  LINLOSS_I_ZP(mask_loadu_)(linloss_i_vset1(fill), (LINLOSS_I_M)((1u << (k)) - 1), p)
-#define linloss_i_vstore_n(p, v, k) LINLOSS_I_ZP(mask_storeu_)(p, (LINLOSS_I_M)((1u << (k)) - 1), v)
+#define linloss_i_vload_n(p, k, fill)                         \
+  ((k) >= LINLOSS_I_W ? LINLOSS_I_ZP(loadu_)(p) /* the common case */ \
+                      : LINLOSS_I_ZP(mask_loadu_)(linloss_i_vset1(fill), (LINLOSS_I_M)((1u << (k)) - 1), p))
+#define linloss_i_vstore_n(p, v, k)                                             \
+  ((k) >= LINLOSS_I_W ? LINLOSS_I_ZP(storeu_)(p, v)                             \
+                      : LINLOSS_I_ZP(mask_storeu_)(p, (LINLOSS_I_M)((1u << (k)) - 1), v))
 
 #elif LINLOSS_BACKEND == LINLOSS_BACKEND_NEON
 #include <arm_neon.h>
@@ -1197,8 +1200,12 @@ static inline double LINLOSS_I_FN(linloss_i_softmax_block_)(size_t first, size_t
     {
       const LINLOSS_I_V vp = linloss_i_vset1((LINLOSS_I_T)((double)gs[i] / (double)sm[i]));
       const LINLOSS_I_V vq = linloss_i_vset1((LINLOSS_I_T)((double)gs[i] * eps / (double)c));
-      LINLOSS_I_CHUNKS(j, k, c)
-      linloss_i_vstore_n(g + j, linloss_i_vsub(linloss_i_vmul(linloss_i_vload_n(g + j, k, 0), vp), vq), k);
+      if (eps > 0) {
+        LINLOSS_I_CHUNKS(j, k, c)
+        linloss_i_vstore_n(g + j, linloss_i_vsub(linloss_i_vmul(linloss_i_vload_n(g + j, k, 0), vp), vq), k);
+      } else {
+        LINLOSS_I_CHUNKS(j, k, c) linloss_i_vstore_n(g + j, linloss_i_vmul(linloss_i_vload_n(g + j, k, 0), vp), k);
+      }
       g[y[first + i]] -= (LINLOSS_I_T)((double)gs[i] * (1 - eps));
     }
   }
