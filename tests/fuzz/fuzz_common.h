@@ -803,6 +803,7 @@ static void fz_reference(const fz_case *k, fz_ref *r) {
           const double x = k->X[i * k->ldx + q], wv = cd ? k->W[j * d + q] : k->W[q * w + j];
           mag += fabs(x * wv);
           if (fz_finite(x * wv)) fin += fabs(x * wv);
+          else if (fz_finite(x) && fz_finite(wv)) fin = INFINITY; /* a product overflows */
           exact &= fz_small(x) && fz_small(wv);
         }
         if (k->has_b) mag += fabs(k->b[j]), fin += fz_finite(k->b[j]) ? fabs(k->b[j]) : 0;
