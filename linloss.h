@@ -1004,8 +1004,7 @@ static inline LINLOSS_I_T linloss_i_vhmax(LINLOSS_I_V v) {
 
 #if LINLOSS_BACKEND != LINLOSS_BACKEND_SCALAR
 static inline LINLOSS_I_V linloss_i_vexp(LINLOSS_I_V x) {
-  const LINLOSS_I_V magic = linloss_i_vset1(LINLOSS_I_FN(LINLOSS_I_POW2_MAGIC_));
-  LINLOSS_I_V n, n1, r, p;
+  LINLOSS_I_V n, r, p;
   int k;
   x = linloss_i_vmax(linloss_i_vset1(LINLOSS_I_FN(LINLOSS_I_EXP_LO_)), x); /* NaN stays */
   x = linloss_i_vmin(linloss_i_vset1(LINLOSS_I_FN(LINLOSS_I_EXP_HI_)), x);
@@ -1016,13 +1015,14 @@ static inline LINLOSS_I_V linloss_i_vexp(LINLOSS_I_V x) {
   for (k = LINLOSS_I_FN(LINLOSS_I_EXP_DEGREE_) - 1; k >= 0; k--)
     p = linloss_i_vfma(p, r, linloss_i_vset1(linloss_i_inv_factorial[k]));
 #ifdef linloss_i_vldexp
-  (void)magic;
-  (void)n1;
   return linloss_i_vldexp(p, n);
 #else
-  n1 = linloss_i_vround(linloss_i_vmul(n, linloss_i_vset1(0.5)));
-  p = linloss_i_vmul(p, linloss_i_vshl_mant(linloss_i_vadd(n1, magic)));
-  return linloss_i_vmul(p, linloss_i_vshl_mant(linloss_i_vadd(linloss_i_vsub(n, n1), magic)));
+  {
+    const LINLOSS_I_V magic = linloss_i_vset1(LINLOSS_I_FN(LINLOSS_I_POW2_MAGIC_));
+    const LINLOSS_I_V n1 = linloss_i_vround(linloss_i_vmul(n, linloss_i_vset1(0.5)));
+    p = linloss_i_vmul(p, linloss_i_vshl_mant(linloss_i_vadd(n1, magic)));
+    return linloss_i_vmul(p, linloss_i_vshl_mant(linloss_i_vadd(linloss_i_vsub(n, n1), magic)));
+  }
 #endif
 }
 
@@ -1200,12 +1200,8 @@ static inline double LINLOSS_I_FN(linloss_i_softmax_block_)(size_t first, size_t
     {
       const LINLOSS_I_V vp = linloss_i_vset1((LINLOSS_I_T)((double)gs[i] / (double)sm[i]));
       const LINLOSS_I_V vq = linloss_i_vset1((LINLOSS_I_T)((double)gs[i] * eps / (double)c));
-      if (eps > 0) {
-        LINLOSS_I_CHUNKS(j, k, c)
-        linloss_i_vstore_n(g + j, linloss_i_vsub(linloss_i_vmul(linloss_i_vload_n(g + j, k, 0), vp), vq), k);
-      } else {
-        LINLOSS_I_CHUNKS(j, k, c) linloss_i_vstore_n(g + j, linloss_i_vmul(linloss_i_vload_n(g + j, k, 0), vp), k);
-      }
+      LINLOSS_I_CHUNKS(j, k, c)
+      linloss_i_vstore_n(g + j, linloss_i_vsub(linloss_i_vmul(linloss_i_vload_n(g + j, k, 0), vp), vq), k);
       g[y[first + i]] -= (LINLOSS_I_T)((double)gs[i] * (1 - eps));
     }
   }
@@ -1405,8 +1401,7 @@ static inline double LINLOSS_I_FN(linloss_i_rows_)(int kind, size_t first, size_
     return acc;
   }
   if (kind == LINLOSS_I_KIND_SOFTMAX) {
-    const size_t rows = c >= LINLOSS_I_SM_ELEMS / LINLOSS_I_SM_ROWS ? (c < LINLOSS_I_SM_ELEMS ? LINLOSS_I_SM_ELEMS / c : 1)
-                                                                  : LINLOSS_I_SM_ROWS;
+    const size_t fit = LINLOSS_I_SM_ELEMS / c, rows = fit < 1 ? 1 : fit < LINLOSS_I_SM_ROWS ? fit : LINLOSS_I_SM_ROWS;
     for (i = 0; i < r; i += rows)
       acc += LINLOSS_I_FN(linloss_i_softmax_block_)(first + i, r - i < rows ? r - i : rows, c, S + i * lds, lds, y,
                                                   o, scale, pw, dS ? dS + i * ldds : NULL, ldds);
