@@ -76,62 +76,31 @@
 #define LANES64 (sizeof(linloss_i_v_f64) / sizeof(double))
 #endif
 
-/* out[i] = exp(in[i]) for i < n, n a multiple of 16 */
-static void vexp32(const float *in, float *out, size_t n) {
-  size_t i;
+/* out[i] = f(in[i]) for i < n, n a multiple of 16: the vector function VF
+   on a vector of type V (W lanes), or the scalar backend's SF */
 #if LINLOSS_BACKEND == LINLOSS_BACKEND_SCALAR
-  for (i = 0; i < n; i++) out[i] = linloss_i_exp_f32(in[i]);
+#define APPLY(name, T, V, W, VF, SF)                            \
+  static void name(const T *in, T *out, size_t n) {             \
+    size_t i;                                                   \
+    for (i = 0; i < n; i++) out[i] = SF(in[i]);                 \
+  }
 #else
-  for (i = 0; i < n; i += LANES32) {
-    linloss_i_v_f32 v;
-    memcpy(&v, in + i, sizeof v);
-    v = linloss_i_vexp_f32(v);
-    memcpy(out + i, &v, sizeof v);
+#define APPLY(name, T, V, W, VF, SF)                            \
+  static void name(const T *in, T *out, size_t n) {             \
+    size_t i;                                                   \
+    for (i = 0; i < n; i += W) {                                \
+      V v;                                                      \
+      memcpy(&v, in + i, sizeof v);                             \
+      v = VF(v);                                                \
+      memcpy(out + i, &v, sizeof v);                            \
+    }                                                           \
   }
 #endif
-}
-static void vexp64(const double *in, double *out, size_t n) {
-  size_t i;
-#if LINLOSS_BACKEND == LINLOSS_BACKEND_SCALAR
-  for (i = 0; i < n; i++) out[i] = linloss_i_exp_f64(in[i]);
-#else
-  for (i = 0; i < n; i += LANES64) {
-    linloss_i_v_f64 v;
-    memcpy(&v, in + i, sizeof v);
-    v = linloss_i_vexp_f64(v);
-    memcpy(out + i, &v, sizeof v);
-  }
-#endif
-}
-
-/* out[i] = log(in[i]) by the softmax's log of its sums (libm's on the
-   scalar backend), i < n, n a multiple of 16 */
-static void vlog32(const float *in, float *out, size_t n) {
-  size_t i;
-  for (i = 0; i < n; i += LANES32) {
-#if LINLOSS_BACKEND == LINLOSS_BACKEND_SCALAR
-    out[i] = linloss_i_log_f32(in[i]);
-#else
-    linloss_i_v_f32 v;
-    memcpy(&v, in + i, sizeof v);
-    v = linloss_i_vlog_f32(v);
-    memcpy(out + i, &v, sizeof v);
-#endif
-  }
-}
-static void vlog64(const double *in, double *out, size_t n) {
-  size_t i;
-  for (i = 0; i < n; i += LANES64) {
-#if LINLOSS_BACKEND == LINLOSS_BACKEND_SCALAR
-    out[i] = linloss_i_log_f64(in[i]);
-#else
-    linloss_i_v_f64 v;
-    memcpy(&v, in + i, sizeof v);
-    v = linloss_i_vlog_f64(v);
-    memcpy(out + i, &v, sizeof v);
-#endif
-  }
-}
+/* exp; and the softmax's log of its sums (libm's on the scalar backend) */
+APPLY(vexp32, float, linloss_i_v_f32, LANES32, linloss_i_vexp_f32, linloss_i_exp_f32)
+APPLY(vexp64, double, linloss_i_v_f64, LANES64, linloss_i_vexp_f64, linloss_i_exp_f64)
+APPLY(vlog32, float, linloss_i_v_f32, LANES32, linloss_i_vlog_f32, linloss_i_log_f32)
+APPLY(vlog64, double, linloss_i_v_f64, LANES64, linloss_i_vlog_f64, linloss_i_log_f64)
 
 /* ------------------------------------------------------------ reporting */
 
