@@ -264,7 +264,9 @@ const std::string g_baseline_isa = bench_impl_naive.isa;
 std::string isa_of(const bench_impl *im) {
   const std::string isa = im->isa;
   if (isa == "baseline") return g_baseline_isa;
+#ifdef BENCH_HAVE_BLAS  // (only openblas.c's baselines say "blas")
   if (isa == "blas") return bench_blas_isa();
+#endif
   return isa;
 }
 
