@@ -84,7 +84,9 @@
    MEMORY
      No allocation proportional to N. A fused call works on blocks of rows:
      their scores (rows x C, at most LINLOSS_BLOCK_ROWS rows and
-     LINLOSS_BLOCK_ELEMS scores) and, for a small W (C x D at most 256 KiB),
+     LINLOSS_BLOCK_ELEMS scores; for a larger W as D x C with dW, a packed
+     copy too, rounded up to a tile of classes) and, for a small W (C x D at
+     most 256 KiB),
      a cache-aligned class-major copy of W (for LINLOSS_W_CD only when N is
      at least 16) and, for LINLOSS_W_DC, of dW: at most 512 KiB more, whatever
      N; a larger W is used in place. A call of more than one chunk of rows
@@ -253,14 +255,14 @@ static inline const char *linloss_backend_name(void);
 #ifndef LINLOSS_STACK_SCRATCH /* bytes of scores kept on the stack per call */
 #define LINLOSS_STACK_SCRATCH 16384
 #endif
-#ifndef LINLOSS_BLOCK_ROWS /* at most this many rows of scores per block */
-#define LINLOSS_BLOCK_ROWS 64
+#ifndef LINLOSS_BLOCK_ROWS /* at most this many rows of scores per block (half for a W in L2) */
+#define LINLOSS_BLOCK_ROWS 128
 #endif
 #ifndef LINLOSS_SMALL_C /* up to this many classes, softmax rows go one per vector lane */
 #define LINLOSS_SMALL_C 32
 #endif
 #ifndef LINLOSS_BLOCK_ELEMS /* and at most this many scores (rows x C) */
-#define LINLOSS_BLOCK_ELEMS 65536
+#define LINLOSS_BLOCK_ELEMS 131072
 #endif
 #ifndef LINLOSS_HEADER_FILE
 #define LINLOSS_HEADER_FILE "linloss.h"
@@ -655,8 +657,10 @@ static const double linloss_i_inv_factorial[14] = {
    inlined: they must be inlined for their loops to unroll into registers. */
 #if defined(__GNUC__)
 #define LINLOSS_I_TILE static inline __attribute__((always_inline))
+#define LINLOSS_I_KERNEL static __attribute__((noinline, unused))
 #else
 #define LINLOSS_I_TILE static inline
+#define LINLOSS_I_KERNEL static inline
 #endif
 /* Tile shapes: forward MR rows x NR classes, backward BNR classes x KV
    vectors, outer-product form OMR rows x ONV vectors; at most ACC
@@ -850,11 +854,15 @@ static inline double linloss_i_dev_scale(size_t c) {
 }
 
 /* Rows per block of a fused call: the scores of a block (rows x c) fit in
-   LINLOSS_BLOCK_ELEMS, and its rows of X in L2. */
+   LINLOSS_BLOCK_ELEMS. A W that fits in L2 (see linloss_i_plan_make): at
+   most LINLOSS_BLOCK_ROWS / 2 rows, whose X stays in L2. A larger W streams
+   from farther once per block: up to LINLOSS_BLOCK_ROWS rows share it. */
 static inline size_t linloss_i_block_rows(size_t n, size_t d, size_t c, size_t size) {
+  const int small = c * d <= LINLOSS_I_L2_BYTES / size;
+  const size_t most = small ? LINLOSS_BLOCK_ROWS / 2 : LINLOSS_BLOCK_ROWS;
   size_t r = LINLOSS_BLOCK_ELEMS / c, rx = LINLOSS_I_XBLOCK_BYTES / (d * size);
-  if (r > LINLOSS_BLOCK_ROWS) r = LINLOSS_BLOCK_ROWS;
-  if (r > rx) r = rx < 4 * LINLOSS_I_MR ? 4 * LINLOSS_I_MR : rx; /* the block's X stays in L2 */
+  if (r > most) r = most;
+  if (small && r > rx) r = rx < 4 * LINLOSS_I_MR ? 4 * LINLOSS_I_MR : rx; /* the block's X stays in L2 */
   if (r > n) r = n;
   if (r > LINLOSS_I_MR) r -= r % LINLOSS_I_MR;
   return r ? r : 1;
@@ -1645,21 +1653,20 @@ static inline void LINLOSS_I_FN(linloss_i_backward_)(size_t r, const size_t *act
      forward   S[i, :]  += sum_k X_ik W[k, :]        (A = X,   B = W)
      backward  dW[k, :] += sum_i X_ik dS[i, :]       (A = X^T, B = dS)
    One register tile for both: Ct (OMR rows x ONV vectors, stride ldc) +=
-   sum over kk < K of A(r, kk) B[kk, :], where A(r, kk) = A[r lda + kk] and B's
-   rows are B + kk ldb (trans = 0), or A(r, kk) = A[idx[kk] lda + r] and
-   B + idx[kk] ldb (trans = 1: the active rows of a block). Rows past mr repeat
-   the last one and are not stored; nl classes (lanes) in the tile. */
+   sum over kk < K of A(r, kk) B[kk, :], B's rows being B + kk ldb, and
+   A(r, kk) = A[r lda + kk] (trans = 0: rows past mr repeat the last one) or
+   A[kk lda + r] (trans = 1: packed, om values per kk). Rows past mr are not
+   stored; nl classes (lanes) in the tile. */
 LINLOSS_I_TILE void LINLOSS_I_FN(linloss_i_op_rows_)(size_t om, size_t on, int trans, int full, size_t mr,
-                                                  const size_t *lanes, size_t K, const size_t *idx,
-                                                  const LINLOSS_I_T *A, size_t lda, const LINLOSS_I_T *B,
-                                                  size_t ldb, LINLOSS_I_V *acc) {
+                                                  const size_t *lanes, size_t K, const LINLOSS_I_T *A,
+                                                  size_t lda, const LINLOSS_I_T *B, size_t ldb,
+                                                  LINLOSS_I_V *acc) {
   const LINLOSS_I_T *a[LINLOSS_I_ACC];
   size_t kk, r, v;
   LINLOSS_I_UNROLL
-  for (r = 0; r < om; r++) a[r] = A + (r < mr ? r : mr - 1) * (trans ? 1 : lda);
+  for (r = 0; r < om; r++) a[r] = A + (r < mr ? r : mr - 1) * lda;
   for (kk = 0; kk < K; kk++) {
-    const size_t row = trans ? idx[kk] : kk;
-    const LINLOSS_I_T *bp = B + row * ldb;
+    const LINLOSS_I_T *bp = B + kk * ldb, *ar = A + kk * lda;
     LINLOSS_I_V bv[LINLOSS_I_ACC];
     LINLOSS_I_UNROLL
     for (v = 0; v < on; v++) {
@@ -1668,7 +1675,7 @@ LINLOSS_I_TILE void LINLOSS_I_FN(linloss_i_op_rows_)(size_t om, size_t on, int t
     }
     LINLOSS_I_UNROLL
     for (r = 0; r < om; r++) {
-      const LINLOSS_I_V av = linloss_i_vset1(trans ? a[r][row * lda] : a[r][kk]);
+      const LINLOSS_I_V av = linloss_i_vset1(trans ? ar[r] : a[r][kk]);
       LINLOSS_I_UNROLL
       for (v = 0; v < on; v++) acc[r * on + v] = linloss_i_vfma(av, bv[v], acc[r * on + v]);
     }
@@ -1676,9 +1683,9 @@ LINLOSS_I_TILE void LINLOSS_I_FN(linloss_i_op_rows_)(size_t om, size_t on, int t
 }
 
 LINLOSS_I_TILE void LINLOSS_I_FN(linloss_i_op_tile_)(size_t om, size_t on, int trans, size_t mr, size_t nl,
-                                                  size_t K, const size_t *idx, const LINLOSS_I_T *A,
-                                                  size_t lda, const LINLOSS_I_T *B, size_t ldb,
-                                                  LINLOSS_I_T *Ct, size_t ldc) {
+                                                  size_t K, const LINLOSS_I_T *A, size_t lda,
+                                                  const LINLOSS_I_T *B, size_t ldb, LINLOSS_I_T *Ct,
+                                                  size_t ldc) {
   LINLOSS_I_V acc[LINLOSS_I_ACC];
   size_t lanes[LINLOSS_I_ACC], r, v;
   LINLOSS_I_UNROLL
@@ -1689,13 +1696,11 @@ LINLOSS_I_TILE void LINLOSS_I_FN(linloss_i_op_tile_)(size_t om, size_t on, int t
     for (r = 0; r < om; r++)
       acc[r * on + v] = r < mr ? linloss_i_vload_n(Ct + r * ldc + v * LINLOSS_I_W, lanes[v], 0) : linloss_i_vzero();
   }
-  if (nl == on * LINLOSS_I_W) {
-    if (trans) LINLOSS_I_FN(linloss_i_op_rows_)(om, on, 1, 1, mr, lanes, K, idx, A, lda, B, ldb, acc);
-    else LINLOSS_I_FN(linloss_i_op_rows_)(om, on, 0, 1, mr, lanes, K, idx, A, lda, B, ldb, acc);
-  } else {
-    if (trans) LINLOSS_I_FN(linloss_i_op_rows_)(om, on, 1, 0, mr, lanes, K, idx, A, lda, B, ldb, acc);
-    else LINLOSS_I_FN(linloss_i_op_rows_)(om, on, 0, 0, mr, lanes, K, idx, A, lda, B, ldb, acc);
-  }
+  if (trans) /* packed operands: whole vectors, om rows */
+    LINLOSS_I_FN(linloss_i_op_rows_)(om, on, 1, 1, om, lanes, K, A, lda, B, ldb, acc);
+  else if (nl == on * LINLOSS_I_W)
+    LINLOSS_I_FN(linloss_i_op_rows_)(om, on, 0, 1, mr, lanes, K, A, lda, B, ldb, acc);
+  else LINLOSS_I_FN(linloss_i_op_rows_)(om, on, 0, 0, mr, lanes, K, A, lda, B, ldb, acc);
   LINLOSS_I_UNROLL /* constant indices only: acc stays in registers */
   for (r = 0; r < om; r++) {
     LINLOSS_I_UNROLL
@@ -1704,25 +1709,20 @@ LINLOSS_I_TILE void LINLOSS_I_FN(linloss_i_op_tile_)(size_t om, size_t on, int t
   }
 }
 
-/* The outer-product form over tiles of om x on (constants): the forward
-   (trans = 0; panels of D so that a panel of a tile of classes stays in L1
-   across the rows) or the backward (trans = 1; see below). */
-LINLOSS_I_TILE void LINLOSS_I_FN(linloss_i_op_tiles_)(size_t om, size_t on, int trans, size_t r,
-                                                   const size_t *act, size_t d, size_t c,
+/* The forward in the outer-product form over tiles of om x on (constants):
+   panels of D, so that a panel of a tile of classes stays in L1 across the
+   rows. */
+LINLOSS_I_TILE void LINLOSS_I_FN(linloss_i_op_tiles_)(size_t om, size_t on, size_t r, size_t d, size_t c,
                                                    const LINLOSS_I_T *X, size_t ldx,
-                                                   const LINLOSS_I_T *B, LINLOSS_I_T *Ct) {
-  const size_t nt = on * LINLOSS_I_W, kc = trans ? d : LINLOSS_I_OKC;
+                                                   const LINLOSS_I_T *W, LINLOSS_I_T *S) {
+  const size_t nt = on * LINLOSS_I_W, kc = LINLOSS_I_OKC;
   size_t i, j, k0;
   for (k0 = 0; k0 < d; k0 += kc)
     for (j = 0; j < c; j += nt)
-      for (i = 0; i < (trans ? d : r); i += om) {
-        const size_t m = (trans ? d : r) - i < om ? (trans ? d : r) - i : om, nl = c - j < nt ? c - j : nt;
-        if (trans) /* dW rows i.. += X[act, i..]^T G[act, j..] */
-          LINLOSS_I_FN(linloss_i_op_tile_)(om, on, 1, m, nl, r, act, X + i, ldx, B + j, c, Ct + i * c + j, c);
-        else /* S rows i.. += X[i.., k0..] W[k0.., j..] */
-          LINLOSS_I_FN(linloss_i_op_tile_)(om, on, 0, m, nl, d - k0 < kc ? d - k0 : kc, NULL, X + i * ldx + k0,
-                                         ldx, B + k0 * c + j, c, Ct + i * c + j, c);
-      }
+      for (i = 0; i < r; i += om) /* S rows i.. += X[i.., k0..] W[k0.., j..] */
+        LINLOSS_I_FN(linloss_i_op_tile_)(om, on, 0, r - i < om ? r - i : om, c - j < nt ? c - j : nt,
+                                       d - k0 < kc ? d - k0 : kc, X + i * ldx + k0, ldx, W + k0 * c + j, c,
+                                       S + i * c + j, c);
 }
 
 /* S (r x c, contiguous) = X W + b, W being D x C; one vector of classes per
@@ -1733,18 +1733,44 @@ static inline void LINLOSS_I_FN(linloss_i_forward_dc_)(size_t r, size_t d, size_
                                                      LINLOSS_I_T *S) {
   LINLOSS_I_FN(linloss_i_bias_rows_)(r, c, b, S);
   if (c <= LINLOSS_I_W)
-    LINLOSS_I_FN(linloss_i_op_tiles_)(LINLOSS_I_ACC / 2, 1, 0, r, NULL, d, c, X, ldx, W, S);
+    LINLOSS_I_FN(linloss_i_op_tiles_)(LINLOSS_I_ACC / 2, 1, r, d, c, X, ldx, W, S);
   else if (c <= 2 * LINLOSS_I_W)
-    LINLOSS_I_FN(linloss_i_op_tiles_)(LINLOSS_I_ACC / 2, 2, 0, r, NULL, d, c, X, ldx, W, S);
+    LINLOSS_I_FN(linloss_i_op_tiles_)(LINLOSS_I_ACC / 2, 2, r, d, c, X, ldx, W, S);
   else
-    LINLOSS_I_FN(linloss_i_op_tiles_)(LINLOSS_I_OMR, LINLOSS_I_ONV, 0, r, NULL, d, c, X, ldx, W, S);
+    LINLOSS_I_FN(linloss_i_op_tiles_)(LINLOSS_I_OMR, LINLOSS_I_ONV, r, d, c, X, ldx, W, S);
 }
 
-/* dW (D x C) += X^T G over the rows act[0..r) of the block */
-static inline void LINLOSS_I_FN(linloss_i_backward_dc_)(size_t r, const size_t *act, size_t d, size_t c,
-                                                      const LINLOSS_I_T *X, size_t ldx,
-                                                      const LINLOSS_I_T *G, LINLOSS_I_T *dW) {
-  LINLOSS_I_FN(linloss_i_op_tiles_)(LINLOSS_I_OMR, LINLOSS_I_ONV, 1, r, act, d, c, X, ldx, G, dW);
+/* The packed panels of G a backward in the outer-product form needs: rows x
+   C rounded up to whole tiles of classes. */
+#define LINLOSS_I_GPACK(rows, c) ((rows) * (((c) + LINLOSS_I_ONV * LINLOSS_I_W - 1) / (LINLOSS_I_ONV * LINLOSS_I_W)) * LINLOSS_I_ONV * LINLOSS_I_W)
+
+/* dW (D x C) += X^T G over the rows act[0..r) of the block. Both operands
+   are packed first so that the tiles read them in order, from few pages:
+   G into panels of a tile of classes (gp, r x nt each, zeros past c) and,
+   for each tile of rows of dW, its columns of X (xp, r x om, zeros past d).
+   Rows of dW outer: dW is read and written in order. */
+LINLOSS_I_KERNEL void LINLOSS_I_FN(linloss_i_backward_dc_)(size_t r, const size_t *act, size_t d, size_t c,
+                                                        const LINLOSS_I_T *X, size_t ldx,
+                                                        const LINLOSS_I_T *G, LINLOSS_I_T *dW,
+                                                        LINLOSS_I_T *gp) {
+  const size_t om = LINLOSS_I_OMR, nt = LINLOSS_I_ONV * LINLOSS_I_W;
+  LINLOSS_I_T xp[LINLOSS_BLOCK_ROWS * LINLOSS_I_OMR];
+  size_t i, j, k, q;
+  for (j = 0; j < c; j += nt)
+    for (k = 0; k < r; k++)
+      for (q = 0; q < nt; q += LINLOSS_I_W) {
+        const size_t nl = c - j > q ? (c - j - q < LINLOSS_I_W ? c - j - q : LINLOSS_I_W) : 0;
+        linloss_i_vstore(gp + j * r + k * nt + q,
+                         nl ? linloss_i_vload_n(G + act[k] * c + j + q, nl, 0) : linloss_i_vzero());
+      }
+  for (i = 0; i < d; i += om) {
+    const size_t m = d - i < om ? d - i : om;
+    for (k = 0; k < r; k++)
+      for (q = 0; q < om; q++) xp[k * om + q] = q < m ? X[act[k] * ldx + i + q] : 0;
+    for (j = 0; j < c; j += nt)
+      LINLOSS_I_FN(linloss_i_op_tile_)(om, LINLOSS_I_ONV, 1, m, c - j < nt ? c - j : nt, r, xp, om, gp + j * r,
+                                     nt, dW + i * c + j, c);
+  }
 }
 
 /* B (cols x rows, stride ldb) = A^T, or B += A^T; A is rows x cols */
@@ -1793,7 +1819,7 @@ static inline LINLOSS_I_T *LINLOSS_I_FN(linloss_i_work_)(size_t len, LINLOSS_I_T
 typedef struct LINLOSS_I_FN(linloss_i_job_) {
   int kind, dc;
   linloss_i_plan pl;
-  size_t d, c, ldx, lds, ldds, rows, chunk, glen, per;
+  size_t d, c, ldx, lds, ldds, rows, chunk, glen, gpo, per;
   const LINLOSS_I_T *X, *W, *b, *S;
   const int32_t *y;
   const linloss_options *o;
@@ -1830,7 +1856,8 @@ static inline double LINLOSS_I_FN(linloss_i_chunk_)(const LINLOSS_I_FN(linloss_i
                                          G || db ? S : NULL, c);
     if (G) {
       const size_t na = linloss_i_active(J->o, J->y, i, r, act);
-      if (J->dc && !J->pl.small) LINLOSS_I_FN(linloss_i_backward_dc_)(na, act, J->d, c, Xb, J->ldx, S, G);
+      if (J->dc && !J->pl.small)
+        LINLOSS_I_FN(linloss_i_backward_dc_)(na, act, J->d, c, Xb, J->ldx, S, G, J->tmp + t * J->per + J->gpo);
       else LINLOSS_I_FN(linloss_i_backward_)(na, act, J->d, c, Xb, J->ldx, S, G);
     }
     for (j = 0; db && j < r; j++) LINLOSS_I_FN(linloss_i_axpy_)(c, 1, S + j * c, db);
@@ -1902,7 +1929,8 @@ static inline linloss_status LINLOSS_I_FN(linloss_i_linear_)(
   J.glen = dW ? c * d : 0;
   nch = (n + J.chunk - 1) / J.chunk;
   nt = linloss_i_threads(o, nch);
-  J.per = J.rows * c + (nch > 1 ? J.glen + (db ? c : 0) : 0);
+  J.gpo = J.rows * c + (nch > 1 ? J.glen + (db ? c : 0) : 0);
+  J.per = J.gpo + (dW && J.dc && !J.pl.small ? LINLOSS_I_GPACK(J.rows, c) : 0);
   gt = n && dW && J.dc && J.pl.small; /* dW^T accumulated class-major, then transposed */
   len = J.pl.wlen + (gt ? J.glen : 0);
   if (!linloss_i_size_ok(nt, J.per, 1) || nt * J.per > SIZE_MAX - len) return LINLOSS_ERR_NOMEM;
