@@ -490,7 +490,7 @@ void register_all() {
   register_threads();
   for (Shape s : kKeyShapes) register_fused<float>(s, BENCH_W_DC, true);
   for (Shape s : kKeyShapes)
-    if (s.c == 10) register_fused<float>(s, BENCH_W_CD, true);
+    if (s.c == 10 || s.c == 1000) register_fused<float>(s, BENCH_W_CD, true);
   for (Shape s : kF64Shapes) register_fused<double>(s, BENCH_W_DC, true);
   for (Shape s : kScoreShapes) register_scores(s, true);
   for (size_t c : kSweepC) register_fused<float>({256, 1024, c}, BENCH_W_DC, false);
