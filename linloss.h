@@ -84,8 +84,9 @@
    MEMORY
      No allocation proportional to N. A fused call works on blocks of rows:
      their scores (rows x C, at most LINLOSS_BLOCK_ROWS rows and
-     LINLOSS_BLOCK_ELEMS scores; for a larger W as D x C with dW, a packed
-     copy too, rounded up to a tile of classes) and, for a small W (C x D at
+     LINLOSS_BLOCK_ELEMS scores; for a W larger than 256 KiB with dW, a
+     packed copy too, rounded up to a tile of classes, and for LINLOSS_W_CD
+     a block of a few vectors of each row of X) and, for a small W (C x D at
      most 256 KiB),
      a cache-aligned class-major copy of W (for LINLOSS_W_CD only when N is
      at least 16) and, for LINLOSS_W_DC, of dW: at most 512 KiB more, whatever
@@ -1740,9 +1741,10 @@ static inline void LINLOSS_I_FN(linloss_i_forward_dc_)(size_t r, size_t d, size_
     LINLOSS_I_FN(linloss_i_op_tiles_)(LINLOSS_I_OMR, LINLOSS_I_ONV, r, d, c, X, ldx, W, S);
 }
 
-/* The packed panels of G a backward in the outer-product form needs: rows x
-   C rounded up to whole tiles of classes. */
-#define LINLOSS_I_GPACK(rows, c) ((rows) * (((c) + LINLOSS_I_ONV * LINLOSS_I_W - 1) / (LINLOSS_I_ONV * LINLOSS_I_W)) * LINLOSS_I_ONV * LINLOSS_I_W)
+/* The packed operands of a backward for a W larger than L2, at most: G,
+   rows x C rounded up to whole tiles of classes, and for LINLOSS_W_CD a
+   chunk of the rows of X (see linloss_i_backward_dc_, _cd_). */
+#define LINLOSS_I_GPACK(rows, c) ((rows) * ((c) + LINLOSS_I_BNR + (LINLOSS_I_ONV + LINLOSS_I_KV) * LINLOSS_I_W))
 
 /* dW (D x C) += X^T G over the rows act[0..r) of the block. Both operands
    are packed first so that the tiles read them in order, from few pages:
@@ -1770,6 +1772,33 @@ LINLOSS_I_KERNEL void LINLOSS_I_FN(linloss_i_backward_dc_)(size_t r, const size_
     for (j = 0; j < c; j += nt)
       LINLOSS_I_FN(linloss_i_op_tile_)(om, LINLOSS_I_ONV, 1, m, c - j < nt ? c - j : nt, r, xp, om, gp + j * r,
                                      nt, dW + i * c + j, c);
+  }
+}
+
+/* Gt (C x D) += G^T X over the rows act[0..r) of the block, for a W larger
+   than L2 as C x D: linloss_i_backward_dc_ with the roles of G and X
+   swapped. G goes packed into tiles of BNR classes (gp, r x BNR each, zeros
+   past c); for each chunk of KV vectors of D its rows of X (xp, r x nt,
+   zeros past d), then the tiles of classes over that chunk. */
+LINLOSS_I_KERNEL void LINLOSS_I_FN(linloss_i_backward_cd_)(size_t r, const size_t *act, size_t d, size_t c,
+                                                        const LINLOSS_I_T *X, size_t ldx,
+                                                        const LINLOSS_I_T *G, LINLOSS_I_T *Gt,
+                                                        LINLOSS_I_T *gp) {
+  const size_t om = LINLOSS_I_BNR, nt = LINLOSS_I_KV * LINLOSS_I_W;
+  LINLOSS_I_T *xp = gp + r * ((c + om - 1) / om * om);
+  size_t i, j, k, q;
+  for (j = 0; j < c; j += om)
+    for (k = 0; k < r; k++)
+      for (q = 0; q < om; q++) gp[j * r + k * om + q] = j + q < c ? G[act[k] * c + j + q] : 0;
+  for (i = 0; i < d; i += nt) {
+    for (k = 0; k < r; k++)
+      for (q = 0; q < nt; q += LINLOSS_I_W) {
+        const size_t nl = d - i > q ? (d - i - q < LINLOSS_I_W ? d - i - q : LINLOSS_I_W) : 0;
+        linloss_i_vstore(xp + k * nt + q, nl ? linloss_i_vload_n(X + act[k] * ldx + i + q, nl, 0) : linloss_i_vzero());
+      }
+    for (j = 0; j < c; j += om)
+      LINLOSS_I_FN(linloss_i_op_tile_)(om, LINLOSS_I_KV, 1, c - j < om ? c - j : om, d - i < nt ? d - i : nt, r,
+                                     gp + j * r, om, xp, nt, Gt + j * d + i, d);
   }
 }
 
@@ -1858,6 +1887,8 @@ static inline double LINLOSS_I_FN(linloss_i_chunk_)(const LINLOSS_I_FN(linloss_i
       const size_t na = linloss_i_active(J->o, J->y, i, r, act);
       if (J->dc && !J->pl.small)
         LINLOSS_I_FN(linloss_i_backward_dc_)(na, act, J->d, c, Xb, J->ldx, S, G, J->tmp + t * J->per + J->gpo);
+      else if (!J->pl.small && c > 2)
+        LINLOSS_I_FN(linloss_i_backward_cd_)(na, act, J->d, c, Xb, J->ldx, S, G, J->tmp + t * J->per + J->gpo);
       else LINLOSS_I_FN(linloss_i_backward_)(na, act, J->d, c, Xb, J->ldx, S, G);
     }
     for (j = 0; db && j < r; j++) LINLOSS_I_FN(linloss_i_axpy_)(c, 1, S + j * c, db);
@@ -1930,7 +1961,7 @@ static inline linloss_status LINLOSS_I_FN(linloss_i_linear_)(
   nch = (n + J.chunk - 1) / J.chunk;
   nt = linloss_i_threads(o, nch);
   J.gpo = J.rows * c + (nch > 1 ? J.glen + (db ? c : 0) : 0);
-  J.per = J.gpo + (dW && J.dc && !J.pl.small ? LINLOSS_I_GPACK(J.rows, c) : 0);
+  J.per = J.gpo + (dW && !J.pl.small && (J.dc || c > 2) ? LINLOSS_I_GPACK(J.rows, c) : 0);
   gt = n && dW && J.dc && J.pl.small; /* dW^T accumulated class-major, then transposed */
   len = J.pl.wlen + (gt ? J.glen : 0);
   if (!linloss_i_size_ok(nt, J.per, 1) || nt * J.per > SIZE_MAX - len) return LINLOSS_ERR_NOMEM;

@@ -2096,9 +2096,10 @@ static void test_memory_contract(const api *a) {
       check_problem(a, p, 0);
       G.checks += 2;
       if (g_free_calls != g_malloc_ok) fail("%s %s C = 70000: unbalanced scratch frees", entry_name[e], a->name);
-      /* (a block of scores, here one row, and for a W larger than L2 as
-         D x C its packed copy: MEMORY; rounded up to a tile of <= 64 classes) */
-      if (g_malloc_bytes > (2 * (s.c > LINLOSS_BLOCK_ELEMS ? s.c : LINLOSS_BLOCK_ELEMS) + 64) * a->esize + 256)
+      /* (a block of scores, here one row, and for a W larger than L2 its
+         packed copy: MEMORY; rounded up to a tile of classes, and for W as
+         C x D a row chunk of X: <= 160 elements per row more) */
+      if (g_malloc_bytes > (2 * (s.c > LINLOSS_BLOCK_ELEMS ? s.c : LINLOSS_BLOCK_ELEMS) + 160) * a->esize + 256)
         fail("%s %s C = 70000, D = %zu: %zu bytes of scratch, more than two blocks of scores", entry_name[e],
              a->name, s.d, g_malloc_bytes);
       problem_free(p);
