@@ -864,6 +864,7 @@ static inline size_t linloss_i_block_rows(size_t n, size_t d, size_t c, size_t s
   size_t r = LINLOSS_BLOCK_ELEMS / c, rx = LINLOSS_I_XBLOCK_BYTES / (d * size);
   if (r > most) r = most;
   if (small && r > rx) r = rx < 4 * LINLOSS_I_MR ? 4 * LINLOSS_I_MR : rx; /* the block's X stays in L2 */
+  if (r > most) r = most; /* (a LINLOSS_BLOCK_ROWS below 4 MR) */
   if (r > n) r = n;
   if (r > LINLOSS_I_MR) r -= r % LINLOSS_I_MR;
   return r ? r : 1;

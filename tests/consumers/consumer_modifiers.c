@@ -40,6 +40,22 @@ int main(int argc, char **argv) {
   for (i = 0; i < C; i++)
     if (fabs(db[i]) > 1e-12) bad |= 4;
   if (n_malloc < 1) bad |= 8; /* 64 bytes of stack hold no block of scores */
+  {
+    /* the logistic with rows too long for a block of 4 rows in L2 (blocks
+       of at most LINLOSS_BLOCK_ROWS rows all the same): w = 0, loss log 2 */
+    const size_t nl = 20 + extra, dl = 30000 + extra;
+    double *Xl = (double *)calloc(nl * dl, sizeof *Xl), *wl = (double *)calloc(dl, sizeof *wl),
+           *dwl = (double *)malloc(dl * sizeof *dwl), bl = 0, dbl = 0, lossl = -1;
+    int32_t yl[21];
+    size_t k;
+    for (k = 0; k < nl; k++) yl[k] = (int32_t)(k % 2);
+    for (k = 0; Xl && k < nl * dl; k++) Xl[k] = (double)(k % 5) - 2;
+    if (!Xl || !wl || !dwl ||
+        linloss_logistic_f64(nl, dl, Xl, dl, yl, wl, &bl, NULL, &lossl, dwl, &dbl) != LINLOSS_OK ||
+        fabs(lossl - log(2.0)) > 1e-12 || fabs(dbl) > 1e-12)
+      bad |= 32;
+    free(Xl), free(wl), free(dwl);
+  }
   if (n_free != n_malloc) bad |= 16;
   printf("consumer_modifiers (%s backend): %d LINLOSS_MALLOC, %d LINLOSS_FREE: %s\n",
          linloss_backend_name(), n_malloc, n_free, bad ? "FAILED" : "ok");
