@@ -814,9 +814,11 @@ static inline size_t linloss_i_active(const linloss_options *o, const int32_t *y
    copy of a W_CD) for a large W_DC and for short rows (D at most SMALL_D,
    where the dot form would spend its time in horizontal sums); else the dot
    form, on a cache-aligned class-major copy of a small W (copy: stride ldw)
-   or on W_CD itself. wlen: elements of scratch for the copy. */
+   or on W_CD itself. wlen: elements of scratch for the copy. pack: the
+   backward packs its operands (a W larger than L2; see
+   linloss_i_backward_dc_, _cd_). */
 typedef struct linloss_i_plan {
-  int small, odc, copy;
+  int small, odc, copy, pack;
   size_t ldw, wlen;
 } linloss_i_plan;
 
@@ -827,6 +829,7 @@ static inline linloss_i_plan linloss_i_plan_make(int dc, size_t n, size_t d, siz
   p.odc = n && (dc ? !p.small || d <= LINLOSS_I_SMALL_D : p.small && d <= LINLOSS_I_SMALL_D && n >= LINLOSS_I_COPY_ROWS);
   p.copy = n && !p.odc && p.small && (dc || n >= LINLOSS_I_COPY_ROWS);
   if (c == 1) p.odc = p.copy = 0; /* the logistic's w: used in place */
+  p.pack = !p.small && (dc || c > 2);
   p.ldw = p.copy ? (d + align - 1) / align * align : d;
   p.wlen = p.copy ? c * p.ldw + align : p.odc && !dc ? c * d : 0;
   return p;
@@ -858,13 +861,11 @@ static inline double linloss_i_dev_scale(size_t c) {
    LINLOSS_BLOCK_ELEMS. A W that fits in L2 (see linloss_i_plan_make): at
    most LINLOSS_BLOCK_ROWS / 2 rows, whose X stays in L2. A larger W streams
    from farther once per block: up to LINLOSS_BLOCK_ROWS rows share it. */
-static inline size_t linloss_i_block_rows(size_t n, size_t d, size_t c, size_t size) {
-  const int small = c * d <= LINLOSS_I_L2_BYTES / size;
+static inline size_t linloss_i_block_rows(int small, size_t n, size_t d, size_t c, size_t size) {
   const size_t most = small ? LINLOSS_BLOCK_ROWS / 2 : LINLOSS_BLOCK_ROWS;
   size_t r = LINLOSS_BLOCK_ELEMS / c, rx = LINLOSS_I_XBLOCK_BYTES / (d * size);
-  if (r > most) r = most;
   if (small && r > rx) r = rx < 4 * LINLOSS_I_MR ? 4 * LINLOSS_I_MR : rx; /* the block's X stays in L2 */
-  if (r > most) r = most; /* (a LINLOSS_BLOCK_ROWS below 4 MR) */
+  if (r > most) r = most;
   if (r > n) r = n;
   if (r > LINLOSS_I_MR) r -= r % LINLOSS_I_MR;
   return r ? r : 1;
@@ -1747,6 +1748,26 @@ static inline void LINLOSS_I_FN(linloss_i_forward_dc_)(size_t r, size_t d, size_
    chunk of the rows of X (see linloss_i_backward_dc_, _cd_). */
 #define LINLOSS_I_GPACK(rows, c) ((rows) * ((c) + LINLOSS_I_BNR + (LINLOSS_I_ONV + LINLOSS_I_KV) * LINLOSS_I_W))
 
+/* The packing of the backwards: dst[k w + q] = M[act[k] ldm + j + q] for the
+   rows k < r and q < w, 0 past column cols. _v_: w whole vectors (vector
+   loads), _s_: w single elements. */
+static inline void LINLOSS_I_FN(linloss_i_pack_v_)(size_t r, const size_t *act, const LINLOSS_I_T *M, size_t ldm,
+                                                 size_t j, size_t cols, size_t w, LINLOSS_I_T *dst) {
+  size_t k, q;
+  for (k = 0; k < r; k++)
+    for (q = 0; q < w; q += LINLOSS_I_W) {
+      const size_t nl = cols - j > q ? (cols - j - q < LINLOSS_I_W ? cols - j - q : LINLOSS_I_W) : 0;
+      linloss_i_vstore(dst + k * w + q, nl ? linloss_i_vload_n(M + act[k] * ldm + j + q, nl, 0) : linloss_i_vzero());
+    }
+}
+
+static inline void LINLOSS_I_FN(linloss_i_pack_s_)(size_t r, const size_t *act, const LINLOSS_I_T *M, size_t ldm,
+                                                 size_t j, size_t cols, size_t w, LINLOSS_I_T *dst) {
+  size_t k, q;
+  for (k = 0; k < r; k++)
+    for (q = 0; q < w; q++) dst[k * w + q] = j + q < cols ? M[act[k] * ldm + j + q] : 0;
+}
+
 /* dW (D x C) += X^T G over the rows act[0..r) of the block. Both operands
    are packed first so that the tiles read them in order, from few pages:
    G into panels of a tile of classes (gp, r x nt each, zeros past c) and,
@@ -1758,21 +1779,13 @@ LINLOSS_I_KERNEL void LINLOSS_I_FN(linloss_i_backward_dc_)(size_t r, const size_
                                                         LINLOSS_I_T *gp) {
   const size_t om = LINLOSS_I_OMR, nt = LINLOSS_I_ONV * LINLOSS_I_W;
   LINLOSS_I_T xp[LINLOSS_BLOCK_ROWS * LINLOSS_I_OMR];
-  size_t i, j, k, q;
-  for (j = 0; j < c; j += nt)
-    for (k = 0; k < r; k++)
-      for (q = 0; q < nt; q += LINLOSS_I_W) {
-        const size_t nl = c - j > q ? (c - j - q < LINLOSS_I_W ? c - j - q : LINLOSS_I_W) : 0;
-        linloss_i_vstore(gp + j * r + k * nt + q,
-                         nl ? linloss_i_vload_n(G + act[k] * c + j + q, nl, 0) : linloss_i_vzero());
-      }
+  size_t i, j;
+  for (j = 0; j < c; j += nt) LINLOSS_I_FN(linloss_i_pack_v_)(r, act, G, c, j, c, nt, gp + j * r);
   for (i = 0; i < d; i += om) {
-    const size_t m = d - i < om ? d - i : om;
-    for (k = 0; k < r; k++)
-      for (q = 0; q < om; q++) xp[k * om + q] = q < m ? X[act[k] * ldx + i + q] : 0;
+    LINLOSS_I_FN(linloss_i_pack_s_)(r, act, X, ldx, i, d, om, xp);
     for (j = 0; j < c; j += nt)
-      LINLOSS_I_FN(linloss_i_op_tile_)(om, LINLOSS_I_ONV, 1, m, c - j < nt ? c - j : nt, r, xp, om, gp + j * r,
-                                     nt, dW + i * c + j, c);
+      LINLOSS_I_FN(linloss_i_op_tile_)(om, LINLOSS_I_ONV, 1, d - i < om ? d - i : om, c - j < nt ? c - j : nt, r,
+                                     xp, om, gp + j * r, nt, dW + i * c + j, c);
   }
 }
 
@@ -1787,16 +1800,10 @@ LINLOSS_I_KERNEL void LINLOSS_I_FN(linloss_i_backward_cd_)(size_t r, const size_
                                                         LINLOSS_I_T *gp) {
   const size_t om = LINLOSS_I_BNR, nt = LINLOSS_I_KV * LINLOSS_I_W;
   LINLOSS_I_T *xp = gp + r * ((c + om - 1) / om * om);
-  size_t i, j, k, q;
-  for (j = 0; j < c; j += om)
-    for (k = 0; k < r; k++)
-      for (q = 0; q < om; q++) gp[j * r + k * om + q] = j + q < c ? G[act[k] * c + j + q] : 0;
+  size_t i, j;
+  for (j = 0; j < c; j += om) LINLOSS_I_FN(linloss_i_pack_s_)(r, act, G, c, j, c, om, gp + j * r);
   for (i = 0; i < d; i += nt) {
-    for (k = 0; k < r; k++)
-      for (q = 0; q < nt; q += LINLOSS_I_W) {
-        const size_t nl = d - i > q ? (d - i - q < LINLOSS_I_W ? d - i - q : LINLOSS_I_W) : 0;
-        linloss_i_vstore(xp + k * nt + q, nl ? linloss_i_vload_n(X + act[k] * ldx + i + q, nl, 0) : linloss_i_vzero());
-      }
+    LINLOSS_I_FN(linloss_i_pack_v_)(r, act, X, ldx, i, d, nt, xp);
     for (j = 0; j < c; j += om)
       LINLOSS_I_FN(linloss_i_op_tile_)(om, LINLOSS_I_KV, 1, c - j < om ? c - j : om, d - i < nt ? d - i : nt, r,
                                      gp + j * r, om, xp, nt, Gt + j * d + i, d);
@@ -1886,11 +1893,10 @@ static inline double LINLOSS_I_FN(linloss_i_chunk_)(const LINLOSS_I_FN(linloss_i
                                          G || db ? S : NULL, c);
     if (G) {
       const size_t na = linloss_i_active(J->o, J->y, i, r, act);
-      if (J->dc && !J->pl.small)
-        LINLOSS_I_FN(linloss_i_backward_dc_)(na, act, J->d, c, Xb, J->ldx, S, G, J->tmp + t * J->per + J->gpo);
-      else if (!J->pl.small && c > 2)
-        LINLOSS_I_FN(linloss_i_backward_cd_)(na, act, J->d, c, Xb, J->ldx, S, G, J->tmp + t * J->per + J->gpo);
-      else LINLOSS_I_FN(linloss_i_backward_)(na, act, J->d, c, Xb, J->ldx, S, G);
+      LINLOSS_I_T *gp = J->tmp + t * J->per + J->gpo;
+      if (!J->pl.pack) LINLOSS_I_FN(linloss_i_backward_)(na, act, J->d, c, Xb, J->ldx, S, G);
+      else if (J->dc) LINLOSS_I_FN(linloss_i_backward_dc_)(na, act, J->d, c, Xb, J->ldx, S, G, gp);
+      else LINLOSS_I_FN(linloss_i_backward_cd_)(na, act, J->d, c, Xb, J->ldx, S, G, gp);
     }
     for (j = 0; db && j < r; j++) LINLOSS_I_FN(linloss_i_axpy_)(c, 1, S + j * c, db);
   }
@@ -1956,13 +1962,13 @@ static inline linloss_status LINLOSS_I_FN(linloss_i_linear_)(
   J.pl = linloss_i_plan_make(J.dc, n, d, c, sizeof(LINLOSS_I_T));
   J.d = d, J.c = c, J.X = X, J.ldx = ldx, J.y = y, J.b = b, J.o = o, J.scale = scale, J.pw = pw;
   J.db = db, J.pred = pred;
-  J.rows = linloss_i_block_rows(n, d, c, sizeof(LINLOSS_I_T));
+  J.rows = linloss_i_block_rows(J.pl.small, n, d, c, sizeof(LINLOSS_I_T));
   J.chunk = linloss_i_chunk_rows(J.rows, d, c);
   J.glen = dW ? c * d : 0;
   nch = (n + J.chunk - 1) / J.chunk;
   nt = linloss_i_threads(o, nch);
   J.gpo = J.rows * c + (nch > 1 ? J.glen + (db ? c : 0) : 0);
-  J.per = J.gpo + (dW && !J.pl.small && (J.dc || c > 2) ? LINLOSS_I_GPACK(J.rows, c) : 0);
+  J.per = J.gpo + (dW && J.pl.pack ? LINLOSS_I_GPACK(J.rows, c) : 0);
   gt = n && dW && J.dc && J.pl.small; /* dW^T accumulated class-major, then transposed */
   len = J.pl.wlen + (gt ? J.glen : 0);
   if (!linloss_i_size_ok(nt, J.per, 1) || nt * J.per > SIZE_MAX - len) return LINLOSS_ERR_NOMEM;
