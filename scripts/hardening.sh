@@ -247,14 +247,9 @@ fi
 
 # ---------------------------------------------------- (f) build modifiers
 echo "# (f) tests/consumers/consumer_modifiers.c (tiny blocks, stack scratch, own allocator) under ASan + UBSan"
-for b in scalar avx2 avx512; do
-  case $b in
-    scalar) f="-DLINLOSS_BACKEND=LINLOSS_BACKEND_SCALAR" ;;
-    avx2) f="-DLINLOSS_BACKEND=LINLOSS_BACKEND_AVX2 -mavx2 -mfma" ;;
-    avx512) f="-DLINLOSS_BACKEND=LINLOSS_BACKEND_AVX512 -mavx512f -mavx512dq -mavx512bw -mavx512vl -mavx2 -mfma" ;;
-  esac
-  if [ "$b" = avx512 ] && ! grep -q avx512bw /proc/cpuinfo; then continue; fi
-  if clang -std=c99 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -I. $f \
+for b in $backends; do
+  if clang -std=c99 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -I. \
+       -DLINLOSS_BACKEND="${define[$b]}" ${flags[$b]} \
        tests/consumers/consumer_modifiers.c -o "$out/modifiers_$b" -lm > "$out/modifiers_$b.log" 2>&1 &&
      ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 "$out/modifiers_$b" >> "$out/modifiers_$b.log" 2>&1; then
     ok "sanitizers: build modifiers, $b: $(tail -1 "$out/modifiers_$b.log")"

@@ -41,8 +41,8 @@ int main(int argc, char **argv) {
     if (fabs(db[i]) > 1e-12) bad |= 4;
   if (n_malloc < 1) bad |= 8; /* 64 bytes of stack hold no block of scores */
   {
-    /* the logistic with rows too long for a block of 4 rows in L2 (blocks
-       of at most LINLOSS_BLOCK_ROWS rows all the same): w = 0, loss log 2 */
+    /* the logistic with rows too long for even a few of them to stay in L2:
+       blocks still of at most LINLOSS_BLOCK_ROWS rows. w = 0: loss log 2 */
     const size_t nl = 20 + extra, dl = 30000 + extra;
     double *Xl = (double *)calloc(nl * dl, sizeof *Xl), *wl = (double *)calloc(dl, sizeof *wl),
            *dwl = (double *)malloc(dl * sizeof *dwl), bl = 0, dbl = 0, lossl = -1;
