@@ -366,15 +366,21 @@ typedef double linloss_i_t_f64;
 #include <immintrin.h>
 #define LINLOSS_I_X(op) LINLOSS_I_CAT(_mm256_, op)
 #define LINLOSS_I_XC(c) LINLOSS_I_CAT(_, c)
+#define LINLOSS_I_Q(op) LINLOSS_I_CAT(_mm_, op) /* 128-bit halves */
 typedef __m256 linloss_i_v_f32;
 typedef __m256d linloss_i_v_f64;
+typedef __m128 linloss_i_q_f32;
+typedef __m128d linloss_i_q_f64;
 #else
 #include <simde/x86/avx2.h>
 #include <simde/x86/fma.h>
 #define LINLOSS_I_X(op) LINLOSS_I_CAT(simde_mm256_, op)
 #define LINLOSS_I_XC(c) LINLOSS_I_CAT(SIMDE_, c)
+#define LINLOSS_I_Q(op) LINLOSS_I_CAT(simde_mm_, op)
 typedef simde__m256 linloss_i_v_f32;
 typedef simde__m256d linloss_i_v_f64;
+typedef simde__m128 linloss_i_q_f32;
+typedef simde__m128d linloss_i_q_f64;
 #endif
 #define LINLOSS_I_W_f32 8
 #define LINLOSS_I_W_f64 4
@@ -412,6 +418,17 @@ typedef simde__m256d linloss_i_v_f64;
   LINLOSS_I_XP(or_)(LINLOSS_I_XP(castsi256_)(LINLOSS_I_X(LINLOSS_I_CAT(srli_, LINLOSS_I_EPI))(      \
                         LINLOSS_I_X(LINLOSS_I_CAT(LINLOSS_I_CAT(cast, LINLOSS_I_P), _si256))(a), LINLOSS_I_MANT)), \
                     linloss_i_vset1(LINLOSS_I_FN(LINLOSS_I_POW2_MANT_)))
+/* Horizontal sums: the two halves added, then within the half. */
+#define linloss_i_vhsum LINLOSS_I_FN(linloss_i_vhsum_)
+static inline float linloss_i_vhsum_f32(linloss_i_v_f32 v) {
+  linloss_i_q_f32 h = LINLOSS_I_Q(add_ps)(LINLOSS_I_X(castps256_ps128)(v), LINLOSS_I_X(extractf128_ps)(v, 1));
+  h = LINLOSS_I_Q(add_ps)(h, LINLOSS_I_Q(movehl_ps)(h, h));
+  return LINLOSS_I_Q(cvtss_f32)(LINLOSS_I_Q(add_ss)(h, LINLOSS_I_Q(movehdup_ps)(h)));
+}
+static inline double linloss_i_vhsum_f64(linloss_i_v_f64 v) {
+  linloss_i_q_f64 h = LINLOSS_I_Q(add_pd)(LINLOSS_I_X(castpd256_pd128)(v), LINLOSS_I_X(extractf128_pd)(v, 1));
+  return LINLOSS_I_Q(cvtsd_f64)(LINLOSS_I_Q(add_sd)(h, LINLOSS_I_Q(unpackhi_pd)(h, h)));
+}
 /* Partial loads and stores: lanes below k, by masked moves, which touch no
    memory in the other lanes. Not for SIMDe, whose emulated masked loads
    read whole vectors: it takes the generic copies through a buffer. */
@@ -583,8 +600,11 @@ static inline double linloss_i_log1p_f64(double x) { return log1p(x); }
    instruction for them. */
 #ifndef linloss_i_vhsum
 #define linloss_i_vhsum LINLOSS_I_FN(linloss_i_vhsum_)
+#define LINLOSS_I_GENERIC_HSUM
+#endif
+#ifndef linloss_i_vhmax
 #define linloss_i_vhmax LINLOSS_I_FN(linloss_i_vhmax_)
-#define LINLOSS_I_GENERIC_HORIZONTAL
+#define LINLOSS_I_GENERIC_HMAX
 #endif
 
 /* exp(x) = 2^n e^r, n = round(x / ln 2), r = x - n ln 2 (two-part ln 2), e^r
@@ -995,7 +1015,7 @@ static inline LINLOSS_I_V linloss_i_vkeep(LINLOSS_I_V v, size_t k) {
   return linloss_i_vsel(linloss_i_vgt(linloss_i_vset1((LINLOSS_I_T)k), iota), v, linloss_i_vzero());
 }
 
-#ifdef LINLOSS_I_GENERIC_HORIZONTAL
+#ifdef LINLOSS_I_GENERIC_HSUM
 static inline LINLOSS_I_T linloss_i_vhsum(LINLOSS_I_V v) {
   LINLOSS_I_T buf[LINLOSS_I_W], acc = 0;
   size_t i;
@@ -1003,7 +1023,9 @@ static inline LINLOSS_I_T linloss_i_vhsum(LINLOSS_I_V v) {
   for (i = 0; i < LINLOSS_I_W; i++) acc += buf[i];
   return acc;
 }
+#endif
 
+#ifdef LINLOSS_I_GENERIC_HMAX
 static inline LINLOSS_I_T linloss_i_vhmax(LINLOSS_I_V v) {
   LINLOSS_I_T buf[LINLOSS_I_W], m;
   size_t i;
@@ -1610,7 +1632,9 @@ LINLOSS_I_TILE void LINLOSS_I_FN(linloss_i_bwd_tile_)(size_t nt, size_t kt, size
     for (j = 0; j < nt; j++)
       acc[j * kt + v] = j < nr ? linloss_i_vload_n(Gt + j * d + v * LINLOSS_I_W, lanes[v], 0) : linloss_i_vzero();
   }
-  if (len == kt * LINLOSS_I_W)
+  if (len == kt * LINLOSS_I_W && nr == nt) /* whole: the classes are constants too */
+    LINLOSS_I_FN(linloss_i_bwd_rows_)(nt, kt, 1, nt, lanes, r, act, G, c, X, ldx, acc);
+  else if (len == kt * LINLOSS_I_W)
     LINLOSS_I_FN(linloss_i_bwd_rows_)(nt, kt, 1, nr, lanes, r, act, G, c, X, ldx, acc);
   else
     LINLOSS_I_FN(linloss_i_bwd_rows_)(nt, kt, 0, nr, lanes, r, act, G, c, X, ldx, acc);
