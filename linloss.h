@@ -129,7 +129,7 @@
      LINLOSS_STACK_SCRATCH bytes of stack scratch per call (default 16384).
      LINLOSS_HEADER_FILE   the name this file is included by, as a string
                            (default "linloss.h"); set it if you rename the file.
-     Tuning: LINLOSS_BLOCK_ROWS (64) and LINLOSS_BLOCK_ELEMS (65536), the
+     Tuning: LINLOSS_BLOCK_ROWS (128) and LINLOSS_BLOCK_ELEMS (131072), the
      most rows and scores (rows x C) of a block; LINLOSS_SMALL_C (32), up to
      this many classes softmax rows go one per vector lane.
 
