@@ -6,6 +6,10 @@
 //
 //   <loss>/<impl>/N:<n>/D:<d>/C:<c>[/W:CD][/f64]   fused loss + dW + db, lambda = 1e-3
 //   <loss>_scores/<impl>/N:<n>/C:<c>               loss layer: loss + dS from scores
+//   pair/<loss>/<impl>/N:<n>/D:<d>/C:<c>[/W:CD]     a vector backend and the BLAS
+//                                                  two-pass called in turn in one
+//                                                  loop: counter ratio = BLAS time /
+//                                                  backend time (the targets' ratios)
 //
 // loss: svm | softmax; impl: scalar simde avx2 avx512 neon (linloss.h
 // backends), naive (the "with loops" seed version), openblas (sgemm + loss
@@ -342,6 +346,44 @@ void bm_fused(benchmark::State &st, const bench_impl *im, bool svm, Shape s, int
   if (!(err <= (sizeof(T) == 8 ? kTolF64 : kTolF32))) st.SetLabel("WRONG: max_rel_err too large");
 }
 
+// Paired: per iteration one call of the backend and one of the BLAS
+// baseline (in turn first), each timed on its own by the thread's CPU clock,
+// so that both see the same spells of a shared machine. Counters: ratio =
+// BLAS time / backend time, and the two times per call in µs.
+template <class T>
+void bm_pair(benchmark::State &st, const bench_impl *im, const bench_impl *blas, bool svm, Shape s,
+             int layout) {
+  using TT = Typed<T>;
+  const Data &D = TT::get(s);
+  const auto f = TT::fn(im, svm), g = TT::fn(blas, svm);
+  const T *X = TT::X(D), *W = TT::W(D, layout == BENCH_W_CD), *b = TT::b(D);
+  const int32_t *y = D.y.data();
+  std::vector<T> dW(s.d * s.c), db(s.c);
+  T loss = 0;
+  double ta = 0, tb = 0;
+  bool first = true;
+  int rc = 0;
+  for (auto _ : st) {
+    for (int k = 0; k < 2; k++) {
+      const bool mine = (k == 0) == first;
+      const double t0 = thread_seconds();
+      rc |= (mine ? f : g)(s.n, s.d, s.c, X, y, W, b, layout, kReg, &loss, dW.data(), db.data());
+      (mine ? ta : tb) += thread_seconds() - t0;
+    }
+    first = !first;
+    benchmark::DoNotOptimize(rc);
+    benchmark::ClobberMemory();
+  }
+  if (rc != 0) {
+    st.SkipWithError("a call failed");
+    return;
+  }
+  const double it = (double)st.iterations();
+  st.counters["ratio"] = ta > 0 ? tb / ta : 0;
+  st.counters["us"] = ta / it * 1e6;
+  st.counters["blas_us"] = tb / it * 1e6;
+}
+
 struct ScoreData {
   std::vector<float> S;
   std::vector<int32_t> y;
@@ -486,8 +528,31 @@ void register_threads() {
       }
 }
 
+// Paired ratios (bm_pair) of the vector backends to the BLAS baseline on the
+// key shapes, f32, both layouts where the targets compare them.
+void register_pairs() {
+  const bench_impl *blas = nullptr;
+  for (const bench_impl *im : g_impls)
+    if (std::strcmp(im->name, "openblas") == 0 || std::strcmp(im->name, "cblas") == 0) blas = im;
+  if (!blas) return;
+  for (Shape s : kKeyShapes)
+    for (int layout : {BENCH_W_DC, BENCH_W_CD}) {
+      if (layout == BENCH_W_CD && s.c != 10 && s.c != 1000) continue;
+      for (int svm = 1; svm >= 0; svm--)
+        for (const bench_impl *im : g_impls) {
+          if (!im->set_threads || !repeated(im) || !Typed<float>::fn(im, svm != 0)) continue;
+          std::string name = std::string("pair/") + (svm ? "svm/" : "softmax/") + im->name + "/" + shape_name(s);
+          if (layout == BENCH_W_CD) name += "/W:CD";
+          if (g_names.count(name)) continue;
+          add(name, im, benchmark::RegisterBenchmark(name.c_str(), bm_pair<float>, im, blas, svm != 0, s, layout),
+              true);
+        }
+    }
+}
+
 void register_all() {
   register_threads();
+  register_pairs();
   for (Shape s : kKeyShapes) register_fused<float>(s, BENCH_W_DC, true);
   for (Shape s : kKeyShapes)
     if (s.c == 10 || s.c == 1000) register_fused<float>(s, BENCH_W_CD, true);

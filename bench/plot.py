@@ -28,6 +28,10 @@ THREADS_RE = re.compile(
     r"^threads/(?P<loss>svm|softmax)/(?P<impl>[a-z0-9]+)/N:(?P<n>\d+)/D:(?P<d>\d+)/C:(?P<c>\d+)"
     r"/T:(?P<t>\d+)(?:/repeats:\d+)?(?:/real_time)?$")
 
+PAIR_RE = re.compile(
+    r"^pair/(?P<loss>svm|softmax)/(?P<impl>[a-z0-9]+)/N:(?P<n>\d+)/D:(?P<d>\d+)/C:(?P<c>\d+)"
+    r"(?P<cd>/W:CD)?(?:/repeats:\d+)?$")
+
 BACKENDS = ["scalar", "simde", "neon", "avx2", "avx512"]  # linloss.h, slowest first
 BLAS = ["openblas", "cblas"]
 ORDER = ["naive", "twopass"] + BLAS + BACKENDS
@@ -315,7 +319,7 @@ def threads_markdown(th):
     if not th:
         return ""
     ts = sorted({k[5] for k in th if k[5] > 1})
-    lines = ["", "Threads (OpenMP, `options.threads`), wall time, median; speedup over one thread:", "",
+    lines = ["", "", "Threads (OpenMP, `options.threads`), wall time, median; speedup over one thread:", "",
              "| shape (N, D, C) | loss | backend | 1 thread | " +
              " | ".join(f"{t} threads" for t in ts) + " | target (issue 8) |",
              "|---|---|---|---|" + "|".join("---" for _ in ts) + "|---|"]
@@ -338,6 +342,55 @@ def threads_markdown(th):
                     tgt = ""
                 lines.append(f"| {n}, {d}, {c} | {loss} | {impl} | {fmt_time(one)} | " + " | ".join(cells)
                              + f" | {tgt} |")
+    return "\n".join(lines)
+
+
+def load_pairs(paths):
+    """{(loss, impl, n, d, c, layout): ratio} of the pair/ benchmarks (medians):
+    BLAS time / backend time, the two calls made in turn in one loop."""
+    runs, med = {}, {}
+    for path in paths:
+        with open(path) as f:
+            doc = json.load(f)
+        for b in doc.get("benchmarks", []):
+            m = PAIR_RE.match(b.get("run_name", b["name"]))
+            if not m or b.get("error_occurred") or "ratio" not in b:
+                continue
+            g = m.groupdict()
+            key = (g["loss"], g["impl"], int(g["n"]), int(g["d"]), int(g["c"]), "CD" if g["cd"] else "DC")
+            if b.get("run_type") == "aggregate":
+                if b.get("aggregate_name") == "median":
+                    med[key] = b["ratio"]
+            else:
+                runs.setdefault(key, []).append(b["ratio"])
+    for key, v in runs.items():
+        med.setdefault(key, statistics.median(v))
+    return med
+
+
+def pairs_markdown(pr):
+    """The paired ratios against issue 4's fused targets."""
+    if not pr:
+        return ""
+    impls = [i for i in BACKENDS if any(k[1] == i for k in pr)]
+    lines = ["", "", "Paired ratios: BLAS two-pass time / linloss.h time, the two calls made in turn in "
+             "one loop (so both meet the same load of a shared machine), median of the repetitions:", "",
+             "| shape (N, D, C) | W | loss | " + " | ".join(impls) + " | target (issue 4) |",
+             "|---|---|---|" + "|".join("---" for _ in impls) + "|---|"]
+    for (n, d, c) in KEY_SHAPES:
+        for lay in ("DC", "CD"):
+            for loss in ("svm", "softmax"):
+                if not any((loss, i, n, d, c, lay) in pr for i in impls):
+                    continue
+                cells, tg = [], []
+                for i in impls:
+                    v = pr.get((loss, i, n, d, c, lay))
+                    cells.append(f"{v:.2f}×" if v else "–")
+                    t = FUSED_TARGETS.get((n, d, c), {}).get(i)
+                    if t and v:
+                        tg.append(f"{i} ≥ {t:g}× {'✓' if v >= t else '✗'}")
+                lines.append(f"| {n}, {d}, {c} ({SHAPE_NOTE[(n, d, c)]}) | {lay} | {loss} | " + " | ".join(cells)
+                             + f" | {', '.join(tg)} |")
     return "\n".join(lines)
 
 
@@ -478,7 +531,8 @@ def main():
     data, context = load(args.json)
     if not data:
         sys.exit("no linloss benchmarks in " + ", ".join(args.json))
-    md = markdown(data, context) + threads_markdown(load_threads(args.json))
+    md = (markdown(data, context) + pairs_markdown(load_pairs(args.json))
+          + threads_markdown(load_threads(args.json)))
     print(md)
     if args.md:
         with open(args.md, "w") as f:
