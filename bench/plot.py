@@ -290,27 +290,38 @@ def markdown(data, context):
     return "\n".join(lines)
 
 
-def load_threads(paths):
-    """{(loss, impl, n, d, c, threads): wall µs} of the threads/ benchmarks (medians)."""
+def load_medians(paths, pattern, key_of, value_of):
+    """{key_of(match): median of value_of(benchmark)} of the benchmarks whose
+    name matches pattern: the median aggregate when the run has one, else the
+    median of the runs."""
     runs, med = {}, {}
     for path in paths:
         with open(path) as f:
             doc = json.load(f)
         for b in doc.get("benchmarks", []):
-            m = THREADS_RE.match(b.get("run_name", b["name"]))
+            m = pattern.match(b.get("run_name", b["name"]))
             if not m or b.get("error_occurred"):
                 continue
-            g = m.groupdict()
-            key = (g["loss"], g["impl"], int(g["n"]), int(g["d"]), int(g["c"]), int(g["t"]))
-            us = b["real_time"] * {"ns": 1e-3, "us": 1.0, "ms": 1e3, "s": 1e6}[b.get("time_unit", "ns")]
+            v = value_of(b)
+            if v is None:
+                continue
+            key = key_of(m.groupdict())
             if b.get("run_type") == "aggregate":
                 if b.get("aggregate_name") == "median":
-                    med[key] = us
+                    med[key] = v
             else:
-                runs.setdefault(key, []).append(us)
+                runs.setdefault(key, []).append(v)
     for key, v in runs.items():
         med.setdefault(key, statistics.median(v))
     return med
+
+
+def load_threads(paths):
+    """{(loss, impl, n, d, c, threads): wall µs} of the threads/ benchmarks (medians)."""
+    return load_medians(
+        paths, THREADS_RE,
+        lambda g: (g["loss"], g["impl"], int(g["n"]), int(g["d"]), int(g["c"]), int(g["t"])),
+        lambda b: b["real_time"] * {"ns": 1e-3, "us": 1.0, "ms": 1e3, "s": 1e6}[b.get("time_unit", "ns")])
 
 
 def threads_markdown(th):
@@ -348,24 +359,10 @@ def threads_markdown(th):
 def load_pairs(paths):
     """{(loss, impl, n, d, c, layout): ratio} of the pair/ benchmarks (medians):
     BLAS time / backend time, the two calls made in turn in one loop."""
-    runs, med = {}, {}
-    for path in paths:
-        with open(path) as f:
-            doc = json.load(f)
-        for b in doc.get("benchmarks", []):
-            m = PAIR_RE.match(b.get("run_name", b["name"]))
-            if not m or b.get("error_occurred") or "ratio" not in b:
-                continue
-            g = m.groupdict()
-            key = (g["loss"], g["impl"], int(g["n"]), int(g["d"]), int(g["c"]), "CD" if g["cd"] else "DC")
-            if b.get("run_type") == "aggregate":
-                if b.get("aggregate_name") == "median":
-                    med[key] = b["ratio"]
-            else:
-                runs.setdefault(key, []).append(b["ratio"])
-    for key, v in runs.items():
-        med.setdefault(key, statistics.median(v))
-    return med
+    return load_medians(
+        paths, PAIR_RE,
+        lambda g: (g["loss"], g["impl"], int(g["n"]), int(g["d"]), int(g["c"]), "CD" if g["cd"] else "DC"),
+        lambda b: b.get("ratio"))
 
 
 def pairs_markdown(pr):
