@@ -1598,25 +1598,24 @@ LINLOSS_I_TILE void LINLOSS_I_FN(linloss_i_fwd_tiles_)(size_t mt, size_t nt, int
         i = small ? i1 : j1;
         j = small ? j1 : i1;
         mr = r - i < mt ? r - i : mt, nr = c - j < nt ? c - j : nt, kn = d - k0 < kc ? d - k0 : kc;
-        if (LINLOSS_I_XCOPY && Xc && j == 0)
-          LINLOSS_I_FN(linloss_i_fwd_tile_)(mt, nt, 1, mr, nr, kn, X + i * ldx + k0, ldx, Wt + k0, ldw, S + i * c,
-                                          c, Xc + i * ldc + k0, ldc);
+        if (LINLOSS_I_XCOPY && Xc && j == 0) /* the same tile, copy a constant */
+          LINLOSS_I_FN(linloss_i_fwd_tile_)(mt, nt, 1, mr, nr, kn, X + i * ldx + k0, ldx, Wt + j * ldw + k0, ldw,
+                                          S + i * c + j, c, Xc + i * ldc + k0, ldc);
         else
           LINLOSS_I_FN(linloss_i_fwd_tile_)(mt, nt, 0, mr, nr, kn, X + i * ldx + k0, ldx, Wt + j * ldw + k0, ldw,
                                           S + i * c + j, c, NULL, 0);
       }
 }
 
-/* S (r x c, contiguous) = X Wt^T + b. When W fits in the L2 cache, row
-   tiles outer: their rows of X stay in L1 across the classes. Else panels of
-   D, then classes outer: a tile of classes stays in L1 across the rows of
-   the block, which stay in L2. */
-static inline void LINLOSS_I_FN(linloss_i_forward_)(size_t r, size_t d, size_t c,
+/* S (r x c, contiguous) = X Wt^T + b. When W fits in the L2 cache (small,
+   the plan's), row tiles outer: their rows of X stay in L1 across the
+   classes. Else panels of D, then classes outer: a tile of classes stays in
+   L1 across the rows of the block, which stay in L2. */
+static inline void LINLOSS_I_FN(linloss_i_forward_)(int small, size_t r, size_t d, size_t c,
                                                   const LINLOSS_I_T *X, size_t ldx,
                                                   const LINLOSS_I_T *Wt, size_t ldw,
                                                   const LINLOSS_I_T *b, LINLOSS_I_T *S,
                                                   LINLOSS_I_T *Xc, size_t ldc) {
-  const int small = c * d * sizeof(LINLOSS_I_T) <= LINLOSS_I_L2_BYTES;
   size_t kc = small ? d : LINLOSS_I_KC_BYTES / sizeof(LINLOSS_I_T);
   if (d < kc + kc / 2) kc = d;
   LINLOSS_I_FN(linloss_i_bias_rows_)(r, c, b, S);
@@ -1721,12 +1720,11 @@ LINLOSS_I_TILE void LINLOSS_I_FN(linloss_i_bwd_tiles_)(size_t nt, size_t kt, int
 }
 
 /* Gt (c x d) += G^T X over the rows act[0..r). Columns of D outer when W
-   fits in L2 (the rows' chunk of X stays in L1 across the classes), else
-   classes outer (their column of G stays in L1 across D). */
-static inline void LINLOSS_I_FN(linloss_i_backward_)(size_t r, const size_t *act, size_t d, size_t c,
-                                                   const LINLOSS_I_T *X, size_t ldx,
+   fits in L2 (small, the plan's: the rows' chunk of X stays in L1 across the
+   classes), else classes outer (their column of G stays in L1 across D). */
+static inline void LINLOSS_I_FN(linloss_i_backward_)(int small, size_t r, const size_t *act, size_t d,
+                                                   size_t c, const LINLOSS_I_T *X, size_t ldx,
                                                    const LINLOSS_I_T *G, LINLOSS_I_T *Gt) {
-  const int small = c * d * sizeof(LINLOSS_I_T) <= LINLOSS_I_L2_BYTES;
   if (c <= 2)
     LINLOSS_I_FN(linloss_i_bwd_tiles_)(2, LINLOSS_I_ACC / 2, small, r, act, d, c, X, ldx, G, Gt);
   else
@@ -1972,7 +1970,7 @@ static inline double LINLOSS_I_FN(linloss_i_chunk_)(const LINLOSS_I_FN(linloss_i
     const size_t r = i0 + m - i < J->rows ? i0 + m - i : J->rows;
     const LINLOSS_I_T *Xb = J->X + i * J->ldx;
     if (J->pl.odc) LINLOSS_I_FN(linloss_i_forward_dc_)(r, J->d, c, Xb, J->ldx, J->W, J->b, S);
-    else LINLOSS_I_FN(linloss_i_forward_)(r, J->d, c, Xb, J->ldx, J->W, J->pl.ldw, J->b, S, xc, J->ldp);
+    else LINLOSS_I_FN(linloss_i_forward_)(J->pl.small, r, J->d, c, Xb, J->ldx, J->W, J->pl.ldw, J->b, S, xc, J->ldp);
     if (J->pred) {
       for (j = 0; j < r; j++) J->pred[i + j] = (int32_t)LINLOSS_I_FN(linloss_i_argmax_)(S + j * c, c, c);
       continue;
@@ -1983,7 +1981,7 @@ static inline double LINLOSS_I_FN(linloss_i_chunk_)(const LINLOSS_I_FN(linloss_i
       const size_t na = linloss_i_active(J->o, J->y, i, r, act);
       LINLOSS_I_T *gp = J->tmp + t * J->per + J->gpo;
       if (!J->pl.pack) /* from the copy of the rows, if any */
-        LINLOSS_I_FN(linloss_i_backward_)(na, act, J->d, c, xc ? xc : Xb, xc ? J->ldp : J->ldx, S, G);
+        LINLOSS_I_FN(linloss_i_backward_)(J->pl.small, na, act, J->d, c, xc ? xc : Xb, xc ? J->ldp : J->ldx, S, G);
       else if (J->dc) LINLOSS_I_FN(linloss_i_backward_dc_)(na, act, J->d, c, Xb, J->ldx, S, G, gp);
       else LINLOSS_I_FN(linloss_i_backward_cd_)(na, act, J->d, c, Xb, J->ldx, S, G, gp);
     }
