@@ -65,6 +65,10 @@
                 entry of their row; for softmax: the whole row).
      Infinity:  follows IEEE arithmetic through the formulas above: -inf scores
                 in non-target classes are harmless (probability 0, no margin).
+                A counted sample's factor w_i / W_tot that underflows the
+                element type is its smallest denormal, so an infinite gradient
+                stays infinite; a gradient entry that underflows to 0 there
+                times an infinite x adds 0 inf = NaN to dW.
 
    ERRORS (checked in this order; nothing is written on an error)
      LINLOSS_ERR_NULL   a required pointer is NULL: W (w) always; X, S, s and y
