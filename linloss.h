@@ -1147,6 +1147,44 @@ static inline void LINLOSS_I_FN(linloss_i_axpy_)(size_t n, LINLOSS_I_T a, const 
   }
 }
 
+/* db += the column sums of the r rows of S (c apart), in the order of the
+   rows, summed in registers: adding them to db one row at a time would load
+   each vector of db right after the masked store of the row before, which
+   does not forward. */
+LINLOSS_I_TILE void LINLOSS_I_FN(linloss_i_colsum_nv_)(size_t nv, size_t r, size_t c, size_t j0,
+                                                     const LINLOSS_I_T *S, LINLOSS_I_T *db) {
+  LINLOSS_I_V acc[LINLOSS_I_ACC];
+  size_t i, v, k[LINLOSS_I_ACC];
+  LINLOSS_I_UNROLL /* nv is a constant: acc stays in registers */
+  for (v = 0; v < nv; v++) {
+    k[v] = c - j0 - v * LINLOSS_I_W < LINLOSS_I_W ? c - j0 - v * LINLOSS_I_W : LINLOSS_I_W;
+    acc[v] = linloss_i_vload_n(db + j0 + v * LINLOSS_I_W, k[v], 0);
+  }
+  for (i = 0; i < r; i++) {
+    const LINLOSS_I_T *p = S + i * c + j0;
+    LINLOSS_I_UNROLL
+    for (v = 0; v < nv; v++)
+      acc[v] = linloss_i_vadd(acc[v], v + 1 < nv || k[v] == LINLOSS_I_W
+                                          ? linloss_i_vload(p + v * LINLOSS_I_W)
+                                          : linloss_i_vload_n(p + v * LINLOSS_I_W, k[v], 0));
+  }
+  LINLOSS_I_UNROLL
+  for (v = 0; v < nv; v++) linloss_i_vstore_n(db + j0 + v * LINLOSS_I_W, acc[v], k[v]);
+}
+
+static inline void LINLOSS_I_FN(linloss_i_colsum_)(size_t r, size_t c, const LINLOSS_I_T *S,
+                                                 LINLOSS_I_T *db) {
+  size_t j0 = 0;
+  for (; c - j0 > 4 * LINLOSS_I_W; j0 += 4 * LINLOSS_I_W)
+    LINLOSS_I_FN(linloss_i_colsum_nv_)(4, r, c, j0, S, db);
+  switch ((c - j0 + LINLOSS_I_W - 1) / LINLOSS_I_W) { /* 1 to 4 vectors left */
+  case 4: LINLOSS_I_FN(linloss_i_colsum_nv_)(4, r, c, j0, S, db); break;
+  case 3: LINLOSS_I_FN(linloss_i_colsum_nv_)(3, r, c, j0, S, db); break;
+  case 2: LINLOSS_I_FN(linloss_i_colsum_nv_)(2, r, c, j0, S, db); break;
+  default: LINLOSS_I_FN(linloss_i_colsum_nv_)(1, r, c, j0, S, db);
+  }
+}
+
 /* y = a x, or 0 when a is 0 */
 static inline void LINLOSS_I_FN(linloss_i_scal_)(size_t n, LINLOSS_I_T a, const LINLOSS_I_T *x,
                                                LINLOSS_I_T *y) {
@@ -1989,7 +2027,7 @@ static inline double LINLOSS_I_FN(linloss_i_chunk_)(const LINLOSS_I_FN(linloss_i
       else if (J->dc) LINLOSS_I_FN(linloss_i_backward_dc_)(na, act, J->d, c, Xb, J->ldx, S, G, gp);
       else LINLOSS_I_FN(linloss_i_backward_cd_)(na, act, J->d, c, Xb, J->ldx, S, G, gp);
     }
-    for (j = 0; db && j < r; j++) LINLOSS_I_FN(linloss_i_axpy_)(c, 1, S + j * c, db);
+    if (db) LINLOSS_I_FN(linloss_i_colsum_)(r, c, S, db);
   }
   return data;
 }
