@@ -93,8 +93,10 @@
      a block of a few vectors of each row of X) and, for a small W (C x D at
      most 256 KiB),
      a cache-aligned class-major copy of W (for LINLOSS_W_CD only when N is
-     at least 16) and, for LINLOSS_W_DC, of dW: at most 512 KiB more, whatever
-     N; a larger W is used in place. On the AVX2 and SIMDe backends, when
+     at least 16) and, for LINLOSS_W_DC, of dW (for LINLOSS_W_CD too when its
+     rows crowd into few L1 sets, as below; rows then spread, up to 128 bytes
+     longer): about 512 KiB more at most, whatever N; a larger W is used in
+     place. On the AVX2 and SIMDe backends, when
      W is small and the rows of X crowd into few sets of the L1 cache (a row
      stride near a multiple of 4 KiB, such as D = 3072 or 3073 floats), a
      copy of the block's rows of X too, per thread (each row rounded up to
@@ -850,10 +852,12 @@ static inline size_t linloss_i_active(const linloss_options *o, const int32_t *y
 /* Whether the rows of a block (rows of stride ld elements of `size` bytes)
    crowd into few sets of the L1 cache: the lines at the same offset of the
    rows fall into fewer than rows / 4 different sets of 64 (strides near a
-   multiple of 4 KiB, such as D = 3072 or 3073 floats, or 1024). */
+   multiple of 4 KiB, such as D = 3072 or 3073 floats, or 1024). Rows
+   shorter than a line share lines instead. */
 static inline int linloss_i_crowded(size_t rows, size_t ld, size_t size) {
   unsigned char seen[64] = {0};
   size_t i, sets = 0;
+  if (ld * size < 64) return 0;
   for (i = 0; i < rows; i++) {
     const size_t s = i * ld * size / 64 % 64;
     if (!seen[s]) seen[s] = 1, sets++;
@@ -1709,12 +1713,12 @@ LINLOSS_I_TILE void LINLOSS_I_FN(linloss_i_bwd_rows_)(size_t nt, size_t kt, int 
 }
 
 /* Backward tile of nt x kt (constants): the nr rows (classes) and len <=
-   kt W columns of Gt at Gt (stride d) += the rows act[0..r) of G (stride c)
-   times those of X. */
+   kt W columns of Gt at Gt (stride ldg) += the rows act[0..r) of G (stride
+   c) times those of X. */
 LINLOSS_I_TILE void LINLOSS_I_FN(linloss_i_bwd_tile_)(size_t nt, size_t kt, size_t nr, size_t len, size_t r,
                                                    const size_t *act, const LINLOSS_I_T *G,
                                                    size_t c, const LINLOSS_I_T *X, size_t ldx,
-                                                   LINLOSS_I_T *Gt, size_t d) {
+                                                   LINLOSS_I_T *Gt, size_t ldg) {
   LINLOSS_I_V acc[LINLOSS_I_ACC];
   size_t lanes[LINLOSS_I_ACC], j, v;
   LINLOSS_I_UNROLL
@@ -1723,7 +1727,7 @@ LINLOSS_I_TILE void LINLOSS_I_FN(linloss_i_bwd_tile_)(size_t nt, size_t kt, size
     if (lanes[v] > LINLOSS_I_W) lanes[v] = LINLOSS_I_W;
     LINLOSS_I_UNROLL
     for (j = 0; j < nt; j++)
-      acc[j * kt + v] = j < nr ? linloss_i_vload_n(Gt + j * d + v * LINLOSS_I_W, lanes[v], 0) : linloss_i_vzero();
+      acc[j * kt + v] = j < nr ? linloss_i_vload_n(Gt + j * ldg + v * LINLOSS_I_W, lanes[v], 0) : linloss_i_vzero();
   }
   /* a whole tile: the classes are constants too; act is increasing, so its
      last row is r - 1 only when it lists every row. Not for the scalar
@@ -1741,7 +1745,7 @@ LINLOSS_I_TILE void LINLOSS_I_FN(linloss_i_bwd_tile_)(size_t nt, size_t kt, size
   for (j = 0; j < nt; j++) {
     LINLOSS_I_UNROLL
     for (v = 0; v < kt; v++)
-      if (j < nr && lanes[v]) linloss_i_vstore_n(Gt + j * d + v * LINLOSS_I_W, acc[j * kt + v], lanes[v]);
+      if (j < nr && lanes[v]) linloss_i_vstore_n(Gt + j * ldg + v * LINLOSS_I_W, acc[j * kt + v], lanes[v]);
   }
 }
 
@@ -1749,7 +1753,7 @@ LINLOSS_I_TILE void LINLOSS_I_FN(linloss_i_bwd_tile_)(size_t nt, size_t kt, size
 LINLOSS_I_TILE void LINLOSS_I_FN(linloss_i_bwd_tiles_)(size_t nt, size_t kt, int small, size_t r,
                                                     const size_t *act, size_t d, size_t c,
                                                     const LINLOSS_I_T *X, size_t ldx,
-                                                    const LINLOSS_I_T *G, LINLOSS_I_T *Gt) {
+                                                    const LINLOSS_I_T *G, LINLOSS_I_T *Gt, size_t ldg) {
   const size_t kw = kt * LINLOSS_I_W;
   size_t j, k, a, b;
   for (a = 0; a < (small ? d : c); a += small ? kw : nt)
@@ -1757,20 +1761,20 @@ LINLOSS_I_TILE void LINLOSS_I_FN(linloss_i_bwd_tiles_)(size_t nt, size_t kt, int
       k = small ? a : b;
       j = small ? b : a;
       LINLOSS_I_FN(linloss_i_bwd_tile_)(nt, kt, c - j < nt ? c - j : nt, d - k < kw ? d - k : kw, r, act,
-                                      G + j, c, X + k, ldx, Gt + j * d + k, d);
+                                      G + j, c, X + k, ldx, Gt + j * ldg + k, ldg);
     }
 }
 
-/* Gt (c x d) += G^T X over the rows act[0..r). Columns of D outer when W
+/* Gt (c x d, stride ldg) += G^T X over the rows act[0..r). Columns of D outer when W
    fits in L2 (small, the plan's: the rows' chunk of X stays in L1 across the
    classes), else classes outer (their column of G stays in L1 across D). */
 static inline void LINLOSS_I_FN(linloss_i_backward_)(int small, size_t r, const size_t *act, size_t d,
                                                    size_t c, const LINLOSS_I_T *X, size_t ldx,
-                                                   const LINLOSS_I_T *G, LINLOSS_I_T *Gt) {
+                                                   const LINLOSS_I_T *G, LINLOSS_I_T *Gt, size_t ldg) {
   if (c <= 2)
-    LINLOSS_I_FN(linloss_i_bwd_tiles_)(2, LINLOSS_I_ACC / 2, small, r, act, d, c, X, ldx, G, Gt);
+    LINLOSS_I_FN(linloss_i_bwd_tiles_)(2, LINLOSS_I_ACC / 2, small, r, act, d, c, X, ldx, G, Gt, ldg);
   else
-    LINLOSS_I_FN(linloss_i_bwd_tiles_)(LINLOSS_I_BNR, LINLOSS_I_KV, small, r, act, d, c, X, ldx, G, Gt);
+    LINLOSS_I_FN(linloss_i_bwd_tiles_)(LINLOSS_I_BNR, LINLOSS_I_KV, small, r, act, d, c, X, ldx, G, Gt, ldg);
 }
 
 /* ---- the linear part in "outer-product form", for LINLOSS_W_DC when W is
@@ -1932,15 +1936,14 @@ LINLOSS_I_KERNEL void LINLOSS_I_FN(linloss_i_backward_cd_)(size_t r, const size_
   }
 }
 
-/* B (cols x rows, stride ldb) = A^T, or B += A^T; A is rows x cols */
+/* B (cols x rows, stride ldb) = A^T; A is rows x cols, stride lda */
 static inline void LINLOSS_I_FN(linloss_i_transpose_)(size_t rows, size_t cols, const LINLOSS_I_T *A,
-                                                    LINLOSS_I_T *B, size_t ldb, int add) {
+                                                    size_t lda, LINLOSS_I_T *B, size_t ldb) {
   size_t i, j, i0, j0;
   for (i0 = 0; i0 < rows; i0 += 16)
     for (j0 = 0; j0 < cols; j0 += 16)
       for (i = i0; i < rows && i < i0 + 16; i++)
-        for (j = j0; j < cols && j < j0 + 16; j++)
-          B[j * ldb + i] = add ? B[j * ldb + i] + A[i * cols + j] : A[i * cols + j];
+        for (j = j0; j < cols && j < j0 + 16; j++) B[j * ldb + i] = A[i * lda + j];
 }
 
 /* p rounded up to a 64-byte boundary */
@@ -1958,10 +1961,10 @@ static inline LINLOSS_I_T *LINLOSS_I_FN(linloss_i_wcopy_)(int dc, int odc, size_
   LINLOSS_I_T *wt = LINLOSS_I_FN(linloss_i_aligned_)(p);
   size_t j;
   if (odc) {
-    LINLOSS_I_FN(linloss_i_transpose_)(c, d, W, p, c, 0);
+    LINLOSS_I_FN(linloss_i_transpose_)(c, d, W, d, p, c);
     return p;
   }
-  if (dc) LINLOSS_I_FN(linloss_i_transpose_)(d, c, W, wt, ldw, 0);
+  if (dc) LINLOSS_I_FN(linloss_i_transpose_)(d, c, W, c, wt, ldw);
   else
     for (j = 0; j < c; j++) memcpy(wt + j * ldw, W + j * d, d * sizeof(LINLOSS_I_T));
   return wt;
@@ -1983,7 +1986,7 @@ static inline LINLOSS_I_T *LINLOSS_I_FN(linloss_i_work_)(size_t len, LINLOSS_I_T
 typedef struct LINLOSS_I_FN(linloss_i_job_) {
   int kind, dc;
   linloss_i_plan pl;
-  size_t d, c, ldx, lds, ldds, rows, chunk, glen, gpo, xco, ldp, per;
+  size_t d, c, ldx, lds, ldds, ldg, rows, chunk, glen, gpo, xco, ldp, per;
   const LINLOSS_I_T *X, *W, *b, *S;
   const int32_t *y;
   const linloss_options *o;
@@ -2023,7 +2026,7 @@ static inline double LINLOSS_I_FN(linloss_i_chunk_)(const LINLOSS_I_FN(linloss_i
       const size_t na = linloss_i_active(J->o, J->y, i, r, act);
       LINLOSS_I_T *gp = J->tmp + t * J->per + J->gpo;
       if (!J->pl.pack) /* from the copy of the rows, if any */
-        LINLOSS_I_FN(linloss_i_backward_)(J->pl.small, na, act, J->d, c, xc ? xc : Xb, xc ? J->ldp : J->ldx, S, G);
+        LINLOSS_I_FN(linloss_i_backward_)(J->pl.small, na, act, J->d, c, xc ? xc : Xb, xc ? J->ldp : J->ldx, S, G, J->ldg);
       else if (J->dc) LINLOSS_I_FN(linloss_i_backward_dc_)(na, act, J->d, c, Xb, J->ldx, S, G, gp);
       else LINLOSS_I_FN(linloss_i_backward_cd_)(na, act, J->d, c, Xb, J->ldx, S, G, gp);
     }
@@ -2083,7 +2086,7 @@ static inline linloss_status LINLOSS_I_FN(linloss_i_linear_)(
     LINLOSS_I_T *dW, LINLOSS_I_T *db, int32_t *pred, double *data) {
   LINLOSS_I_T stack[LINLOSS_STACK_SCRATCH / sizeof(LINLOSS_I_T)], *buf;
   LINLOSS_I_FN(linloss_i_job_) J;
-  size_t nch, nt, len;
+  size_t nch, nt, len, j;
   int gt;
   memset(&J, 0, sizeof J);
   J.kind = kind;
@@ -2093,7 +2096,12 @@ static inline linloss_status LINLOSS_I_FN(linloss_i_linear_)(
   J.db = db, J.pred = pred;
   J.rows = linloss_i_block_rows(J.pl.small, n, d, c, sizeof(LINLOSS_I_T));
   J.chunk = linloss_i_chunk_rows(J.rows, d, c);
-  J.glen = dW ? c * d : 0;
+  /* the backward's class-major accumulator: rows that crowd into few L1
+     sets (as X's do, see below; judged on the first 16, a few tiles' worth)
+     get a spread stride */
+  J.ldg = dW && n && !J.pl.pack && c > 1 && linloss_i_crowded(c < 16 ? c : 16, d, sizeof(LINLOSS_I_T))
+              ? linloss_i_spread(d, sizeof(LINLOSS_I_T)) : d;
+  J.glen = dW ? c * J.ldg : 0;
   nch = (n + J.chunk - 1) / J.chunk;
   nt = linloss_i_threads(o, nch);
   J.gpo = J.rows * c + (nch > 1 ? J.glen + (db ? c : 0) : 0);
@@ -2105,7 +2113,8 @@ static inline linloss_status LINLOSS_I_FN(linloss_i_linear_)(
     J.xco = J.per;
     J.per += J.rows * J.ldp + LINLOSS_I_ALIGN;
   }
-  gt = n && dW && J.dc && J.pl.small; /* dW^T accumulated class-major, then transposed */
+  /* dW^T accumulated class-major then transposed (W_DC), or dW with spread rows then copied */
+  gt = n && dW && !J.pl.pack && (J.dc || J.ldg != d);
   len = J.pl.wlen + (gt ? J.glen : 0);
   if (!linloss_i_size_ok(nt, J.per, 1) || nt * J.per > SIZE_MAX - len) return LINLOSS_ERR_NOMEM;
   buf = LINLOSS_I_FN(linloss_i_work_)(len + nt * J.per, stack, sizeof stack / sizeof *stack);
@@ -2116,7 +2125,9 @@ static inline linloss_status LINLOSS_I_FN(linloss_i_linear_)(
   if (J.G) memset(J.G, 0, J.glen * sizeof(LINLOSS_I_T));
   if (db) memset(db, 0, c * sizeof(LINLOSS_I_T));
   *data = LINLOSS_I_FN(linloss_i_run_)(&J, n, nt);
-  if (gt) LINLOSS_I_FN(linloss_i_transpose_)(c, d, J.G, dW, c, 0);
+  if (gt && J.dc) LINLOSS_I_FN(linloss_i_transpose_)(c, d, J.G, J.ldg, dW, c);
+  else if (gt)
+    for (j = 0; j < c; j++) memcpy(dW + j * d, J.G + j * J.ldg, d * sizeof(LINLOSS_I_T));
   if (buf != stack) LINLOSS_FREE(buf);
   return LINLOSS_OK;
 }

@@ -1006,9 +1006,12 @@ static void test_sizes(const api *a) {
 
 /* Shapes past the cache blocking of the fused entry points: W larger than
    the L2 budget (D in several panels, classes outer), a row block larger
-   than one tile, rows and classes not multiples of the tiles. */
+   than one tile, rows and classes not multiples of the tiles; rows of X and
+   of the gradient 4 KiB apart or 4 bytes more (D = 1024, 3073), which go
+   through copies with spread rows. */
 static void test_blocked(const api *a) {
-  static const size_t shapes[][3] = {{70, 1700, 41}, {131, 3001, 12}, {67, 517, 11}, {9, 2600, 29}};
+  static const size_t shapes[][3] = {{70, 1700, 41}, {131, 3001, 12}, {67, 517, 11},
+                                     {9, 2600, 29},  {45, 1024, 10},  {37, 3073, 7}};
   static const int entries[] = {E_SVM, E_SOFTMAX, E_PREDICT};
   rng r;
   char name[96];
