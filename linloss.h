@@ -90,23 +90,23 @@
      their scores (rows x C, at most LINLOSS_BLOCK_ROWS rows and
      LINLOSS_BLOCK_ELEMS scores; for a W larger than 256 KiB with dW, a
      packed copy too, rounded up to a tile of classes, and for LINLOSS_W_CD
-     a block of a few vectors of each row of X) and, for a small W (C x D at
-     most 256 KiB),
-     a cache-aligned class-major copy of W (for LINLOSS_W_CD only when N is
-     at least 16) and, for LINLOSS_W_DC, of dW (for LINLOSS_W_CD too when its
-     rows crowd into few L1 sets, as below; rows then spread, up to 128 bytes
-     longer): about 512 KiB more at most, whatever N; a larger W is used in
-     place. On the AVX2 and SIMDe backends, when
-     W is small and the rows of X crowd into few sets of the L1 cache (a row
-     stride near a multiple of 4 KiB, such as D = 3072 or 3073 floats), a
-     copy of the block's rows of X too, per thread (each row rounded up to
-     whole cache lines plus at most one: about 384 KiB, at least 8 rows).
-     A call of more than one chunk of rows
-     (see THREADS) keeps, per thread, a block of scores and the partial dW
-     and db of a chunk (C x D + C more). That memory comes from a stack
-     buffer of LINLOSS_STACK_SCRATCH bytes when it fits, else from one
-     LINLOSS_MALLOC / LINLOSS_FREE per call (overridable macros). The
-     score-level entry points allocate nothing.
+     a block of a few vectors of each row of X; for a W larger than 256 KiB
+     as D x C, a packed panel of 256 of its rows, up to 64 KiB) and, for a
+     small W (C x D at most 256 KiB), a cache-aligned class-major copy of W
+     (for LINLOSS_W_CD only when N is at least 16) and, for LINLOSS_W_DC, of
+     dW (for LINLOSS_W_CD too when its rows crowd into few L1 sets, as
+     below; rows then spread, up to 128 bytes longer): about 512 KiB more at
+     most, whatever N; a larger W is used in place. On the AVX2 and SIMDe
+     backends, when W is small and the rows of X crowd into few sets of the
+     L1 cache (a row stride near a multiple of 4 KiB, such as D = 3072 or
+     3073 floats), a copy of the block's rows of X too, per thread (each row
+     rounded up to whole cache lines plus at most one: about 384 KiB, at
+     least 8 rows). A call of more than one chunk of rows (see THREADS)
+     keeps, per thread, a block of scores and the partial dW and db of a
+     chunk (C x D + C more). That memory comes from a stack buffer of
+     LINLOSS_STACK_SCRATCH bytes when it fits, else from one LINLOSS_MALLOC /
+     LINLOSS_FREE per call (overridable macros). The score-level entry
+     points allocate nothing.
 
    ALIASING
      dS may be S itself (same pointer and ldds == lds), ds may be s: the loss
@@ -1777,6 +1777,26 @@ static inline void LINLOSS_I_FN(linloss_i_backward_)(int small, size_t r, const 
     LINLOSS_I_FN(linloss_i_bwd_tiles_)(LINLOSS_I_BNR, LINLOSS_I_KV, small, r, act, d, c, X, ldx, G, Gt, ldg);
 }
 
+/* The packing of operands: dst[k w + q] = M[act[k] ldm + j + q] for the
+   rows k < r and q < w, 0 past column cols. _v_: w whole vectors (vector
+   loads; act NULL: the rows k), _s_: w single elements. */
+static inline void LINLOSS_I_FN(linloss_i_pack_v_)(size_t r, const size_t *act, const LINLOSS_I_T *M, size_t ldm,
+                                                 size_t j, size_t cols, size_t w, LINLOSS_I_T *dst) {
+  size_t k, q;
+  for (k = 0; k < r; k++)
+    for (q = 0; q < w; q += LINLOSS_I_W) {
+      const size_t nl = cols - j > q ? (cols - j - q < LINLOSS_I_W ? cols - j - q : LINLOSS_I_W) : 0;
+      linloss_i_vstore(dst + k * w + q, nl ? linloss_i_vload_n(M + (act ? act[k] : k) * ldm + j + q, nl, 0) : linloss_i_vzero());
+    }
+}
+
+static inline void LINLOSS_I_FN(linloss_i_pack_s_)(size_t r, const size_t *act, const LINLOSS_I_T *M, size_t ldm,
+                                                 size_t j, size_t cols, size_t w, LINLOSS_I_T *dst) {
+  size_t k, q;
+  for (k = 0; k < r; k++)
+    for (q = 0; q < w; q++) dst[k * w + q] = j + q < cols ? M[act[k] * ldm + j + q] : 0;
+}
+
 /* ---- the linear part in "outer-product form", for LINLOSS_W_DC when W is
    too large to copy (see linloss_i_direct_dc): vectors along C, no copies.
      forward   S[i, :]  += sum_k X_ik W[k, :]        (A = X,   B = W)
@@ -1827,7 +1847,7 @@ LINLOSS_I_TILE void LINLOSS_I_FN(linloss_i_op_tile_)(size_t om, size_t on, int t
   }
   if (trans) /* packed operands: whole vectors, om rows */
     LINLOSS_I_FN(linloss_i_op_rows_)(om, on, 1, 1, om, lanes, K, A, lda, B, ldb, acc);
-  else if (nl == on * LINLOSS_I_W)
+  else if (nl == on * LINLOSS_I_W || ldb == on * LINLOSS_I_W) /* or B packed to whole vectors */
     LINLOSS_I_FN(linloss_i_op_rows_)(om, on, 0, 1, mr, lanes, K, A, lda, B, ldb, acc);
   else LINLOSS_I_FN(linloss_i_op_rows_)(om, on, 0, 0, mr, lanes, K, A, lda, B, ldb, acc);
   LINLOSS_I_UNROLL /* constant indices only: acc stays in registers */
@@ -1840,59 +1860,49 @@ LINLOSS_I_TILE void LINLOSS_I_FN(linloss_i_op_tile_)(size_t om, size_t on, int t
 
 /* The forward in the outer-product form over tiles of om x on (constants):
    panels of D, so that a panel of a tile of classes stays in L1 across the
-   rows. */
+   rows. With pk (OKC x nt elements), each panel is packed there first: its
+   rows are then contiguous, not c apart on as many pages. */
 LINLOSS_I_TILE void LINLOSS_I_FN(linloss_i_op_tiles_)(size_t om, size_t on, size_t r, size_t d, size_t c,
                                                    const LINLOSS_I_T *X, size_t ldx,
-                                                   const LINLOSS_I_T *W, LINLOSS_I_T *S) {
+                                                   const LINLOSS_I_T *W, LINLOSS_I_T *S, LINLOSS_I_T *pk) {
   const size_t nt = on * LINLOSS_I_W, kc = LINLOSS_I_OKC;
   size_t i, j, k0;
   for (k0 = 0; k0 < d; k0 += kc)
-    for (j = 0; j < c; j += nt)
+    for (j = 0; j < c; j += nt) {
+      const size_t K = d - k0 < kc ? d - k0 : kc;
+      const LINLOSS_I_T *B = W + k0 * c + j;
+      size_t ldb = c;
+      if (pk) {
+        LINLOSS_I_FN(linloss_i_pack_v_)(K, NULL, W + k0 * c, c, j, c, nt, pk);
+        B = pk, ldb = nt;
+      }
       for (i = 0; i < r; i += om) /* S rows i.. += X[i.., k0..] W[k0.., j..] */
-        LINLOSS_I_FN(linloss_i_op_tile_)(om, on, 0, r - i < om ? r - i : om, c - j < nt ? c - j : nt,
-                                       d - k0 < kc ? d - k0 : kc, X + i * ldx + k0, ldx, W + k0 * c + j, c,
-                                       S + i * c + j, c);
+        LINLOSS_I_FN(linloss_i_op_tile_)(om, on, 0, r - i < om ? r - i : om, c - j < nt ? c - j : nt, K,
+                                       X + i * ldx + k0, ldx, B, ldb, S + i * c + j, c);
+    }
 }
 
 /* S (r x c, contiguous) = X W + b, W being D x C; one vector of classes per
-   tile when they fit, two when they do, else the general tile. */
+   tile when they fit, two when they do, else the general tile on panels of
+   W packed into pk (LINLOSS_I_PK elements). */
+#define LINLOSS_I_PK (LINLOSS_I_OKC * LINLOSS_I_ONV * LINLOSS_I_W)
 static inline void LINLOSS_I_FN(linloss_i_forward_dc_)(size_t r, size_t d, size_t c,
                                                      const LINLOSS_I_T *X, size_t ldx,
                                                      const LINLOSS_I_T *W, const LINLOSS_I_T *b,
-                                                     LINLOSS_I_T *S) {
+                                                     LINLOSS_I_T *S, LINLOSS_I_T *pk) {
   LINLOSS_I_FN(linloss_i_bias_rows_)(r, c, b, S);
   if (c <= LINLOSS_I_W)
-    LINLOSS_I_FN(linloss_i_op_tiles_)(LINLOSS_I_ACC / 2, 1, r, d, c, X, ldx, W, S);
+    LINLOSS_I_FN(linloss_i_op_tiles_)(LINLOSS_I_ACC / 2, 1, r, d, c, X, ldx, W, S, NULL);
   else if (c <= 2 * LINLOSS_I_W)
-    LINLOSS_I_FN(linloss_i_op_tiles_)(LINLOSS_I_ACC / 2, 2, r, d, c, X, ldx, W, S);
+    LINLOSS_I_FN(linloss_i_op_tiles_)(LINLOSS_I_ACC / 2, 2, r, d, c, X, ldx, W, S, NULL);
   else
-    LINLOSS_I_FN(linloss_i_op_tiles_)(LINLOSS_I_OMR, LINLOSS_I_ONV, r, d, c, X, ldx, W, S);
+    LINLOSS_I_FN(linloss_i_op_tiles_)(LINLOSS_I_OMR, LINLOSS_I_ONV, r, d, c, X, ldx, W, S, pk);
 }
 
 /* The packed operands of a backward for a W larger than L2, at most: G,
    rows x C rounded up to whole tiles of classes, and for LINLOSS_W_CD a
    chunk of the rows of X (see linloss_i_backward_dc_, _cd_). */
 #define LINLOSS_I_GPACK(rows, c) ((rows) * ((c) + LINLOSS_I_BNR + (LINLOSS_I_ONV + LINLOSS_I_KV) * LINLOSS_I_W))
-
-/* The packing of the backwards: dst[k w + q] = M[act[k] ldm + j + q] for the
-   rows k < r and q < w, 0 past column cols. _v_: w whole vectors (vector
-   loads), _s_: w single elements. */
-static inline void LINLOSS_I_FN(linloss_i_pack_v_)(size_t r, const size_t *act, const LINLOSS_I_T *M, size_t ldm,
-                                                 size_t j, size_t cols, size_t w, LINLOSS_I_T *dst) {
-  size_t k, q;
-  for (k = 0; k < r; k++)
-    for (q = 0; q < w; q += LINLOSS_I_W) {
-      const size_t nl = cols - j > q ? (cols - j - q < LINLOSS_I_W ? cols - j - q : LINLOSS_I_W) : 0;
-      linloss_i_vstore(dst + k * w + q, nl ? linloss_i_vload_n(M + act[k] * ldm + j + q, nl, 0) : linloss_i_vzero());
-    }
-}
-
-static inline void LINLOSS_I_FN(linloss_i_pack_s_)(size_t r, const size_t *act, const LINLOSS_I_T *M, size_t ldm,
-                                                 size_t j, size_t cols, size_t w, LINLOSS_I_T *dst) {
-  size_t k, q;
-  for (k = 0; k < r; k++)
-    for (q = 0; q < w; q++) dst[k * w + q] = j + q < cols ? M[act[k] * ldm + j + q] : 0;
-}
 
 /* dW (D x C) += X^T G over the rows act[0..r) of the block. Both operands
    are packed first so that the tiles read them in order, from few pages:
@@ -1986,7 +1996,7 @@ static inline LINLOSS_I_T *LINLOSS_I_FN(linloss_i_work_)(size_t len, LINLOSS_I_T
 typedef struct LINLOSS_I_FN(linloss_i_job_) {
   int kind, dc;
   linloss_i_plan pl;
-  size_t d, c, ldx, lds, ldds, ldg, rows, chunk, glen, gpo, xco, ldp, per;
+  size_t d, c, ldx, lds, ldds, ldg, rows, chunk, glen, gpo, xco, ldp, pko, per;
   const LINLOSS_I_T *X, *W, *b, *S;
   const int32_t *y;
   const linloss_options *o;
@@ -2014,7 +2024,9 @@ static inline double LINLOSS_I_FN(linloss_i_chunk_)(const LINLOSS_I_FN(linloss_i
   for (i = i0; i < i0 + m; i += J->rows) {
     const size_t r = i0 + m - i < J->rows ? i0 + m - i : J->rows;
     const LINLOSS_I_T *Xb = J->X + i * J->ldx;
-    if (J->pl.odc) LINLOSS_I_FN(linloss_i_forward_dc_)(r, J->d, c, Xb, J->ldx, J->W, J->b, S);
+    if (J->pl.odc)
+      LINLOSS_I_FN(linloss_i_forward_dc_)(r, J->d, c, Xb, J->ldx, J->W, J->b, S,
+                                         J->pko ? LINLOSS_I_FN(linloss_i_aligned_)(J->tmp + t * J->per + J->pko) : NULL);
     else LINLOSS_I_FN(linloss_i_forward_)(J->pl.small, r, J->d, c, Xb, J->ldx, J->W, J->pl.ldw, J->b, S, xc, J->ldp);
     if (J->pred) {
       for (j = 0; j < r; j++) J->pred[i + j] = (int32_t)LINLOSS_I_FN(linloss_i_argmax_)(S + j * c, c, c);
@@ -2106,6 +2118,10 @@ static inline linloss_status LINLOSS_I_FN(linloss_i_linear_)(
   nt = linloss_i_threads(o, nch);
   J.gpo = J.rows * c + (nch > 1 ? J.glen + (db ? c : 0) : 0);
   J.per = J.gpo + (dW && J.pl.pack ? LINLOSS_I_GPACK(J.rows, c) : 0);
+  if (J.pl.odc && !J.pl.small && c > 2 * LINLOSS_I_W) { /* the outer-product forward's packed panel of a large W */
+    J.pko = J.per;
+    J.per += LINLOSS_I_PK + LINLOSS_I_ALIGN;
+  }
   /* rows of X that crowd into few cache sets: the forward copies them to a
      buffer of spread rows, which the backward reads */
   if (LINLOSS_I_XCOPY && dW && n && !J.pl.odc && !J.pl.pack && linloss_i_crowded(J.rows, ldx, sizeof(LINLOSS_I_T))) {
