@@ -730,6 +730,10 @@ static const double linloss_i_inv_factorial[14] = {
 #ifndef LINLOSS_I_SMALL_D /* rows up to this long take the outer-product form */
 #define LINLOSS_I_SMALL_D 128
 #endif
+#ifndef LINLOSS_I_TW /* the outer-product form for a large W_CD too: faster with
+                        16 registers (AVX2), slower with 32 (AVX-512) */
+#define LINLOSS_I_TW (!LINLOSS_I_REGS32)
+#endif
 #ifndef LINLOSS_I_OKC /* panels of D in the outer-product form */
 #define LINLOSS_I_OKC 256
 #endif
@@ -1790,6 +1794,20 @@ static inline void LINLOSS_I_FN(linloss_i_pack_v_)(size_t r, const size_t *act, 
     }
 }
 
+/* A panel of M^T: dst[k w + q] = M[(j + q) ldm + k0 + k] for k < K and
+   q < w, 0 past row cols of M. */
+static inline void LINLOSS_I_FN(linloss_i_pack_t_)(size_t K, const LINLOSS_I_T *M, size_t ldm, size_t k0,
+                                                 size_t j, size_t cols, size_t w, LINLOSS_I_T *dst) {
+  size_t k, q;
+  for (q = 0; q < w; q++) {
+    const LINLOSS_I_T *m = M + (j + q) * ldm + k0;
+    if (j + q < cols)
+      for (k = 0; k < K; k++) dst[k * w + q] = m[k];
+    else
+      for (k = 0; k < K; k++) dst[k * w + q] = 0;
+  }
+}
+
 static inline void LINLOSS_I_FN(linloss_i_pack_s_)(size_t r, const size_t *act, const LINLOSS_I_T *M, size_t ldm,
                                                  size_t j, size_t cols, size_t w, LINLOSS_I_T *dst) {
   size_t k, q;
@@ -1861,10 +1879,12 @@ LINLOSS_I_TILE void LINLOSS_I_FN(linloss_i_op_tile_)(size_t om, size_t on, int t
 /* The forward in the outer-product form over tiles of om x on (constants):
    panels of D, so that a panel of a tile of classes stays in L1 across the
    rows. With pk (OKC x nt elements), each panel is packed there first: its
-   rows are then contiguous, not c apart on as many pages. */
+   rows are then contiguous, not c apart on as many pages; with tw, W is
+   given as C x D (W_CD) and its panels are packed from its transpose. */
 LINLOSS_I_TILE void LINLOSS_I_FN(linloss_i_op_tiles_)(size_t om, size_t on, size_t r, size_t d, size_t c,
                                                    const LINLOSS_I_T *X, size_t ldx,
-                                                   const LINLOSS_I_T *W, LINLOSS_I_T *S, LINLOSS_I_T *pk) {
+                                                   const LINLOSS_I_T *W, LINLOSS_I_T *S, LINLOSS_I_T *pk,
+                                                   int tw) {
   const size_t nt = on * LINLOSS_I_W, kc = LINLOSS_I_OKC;
   size_t i, j, k0;
   for (k0 = 0; k0 < d; k0 += kc)
@@ -1872,10 +1892,9 @@ LINLOSS_I_TILE void LINLOSS_I_FN(linloss_i_op_tiles_)(size_t om, size_t on, size
       const size_t K = d - k0 < kc ? d - k0 : kc;
       const LINLOSS_I_T *B = W + k0 * c + j;
       size_t ldb = c;
-      if (pk) {
-        LINLOSS_I_FN(linloss_i_pack_v_)(K, NULL, W + k0 * c, c, j, c, nt, pk);
-        B = pk, ldb = nt;
-      }
+      if (pk && tw) LINLOSS_I_FN(linloss_i_pack_t_)(K, W, d, k0, j, c, nt, pk);
+      else if (pk) LINLOSS_I_FN(linloss_i_pack_v_)(K, NULL, W + k0 * c, c, j, c, nt, pk);
+      if (pk) B = pk, ldb = nt;
       for (i = 0; i < r; i += om) /* S rows i.. += X[i.., k0..] W[k0.., j..] */
         LINLOSS_I_FN(linloss_i_op_tile_)(om, on, 0, r - i < om ? r - i : om, c - j < nt ? c - j : nt, K,
                                        X + i * ldx + k0, ldx, B, ldb, S + i * c + j, c);
@@ -1884,19 +1903,22 @@ LINLOSS_I_TILE void LINLOSS_I_FN(linloss_i_op_tiles_)(size_t om, size_t on, size
 
 /* S (r x c, contiguous) = X W + b, W being D x C; one vector of classes per
    tile when they fit, two when they do, else the general tile on panels of
-   W packed into pk (LINLOSS_I_PK elements). */
+   W packed into pk (LINLOSS_I_PK elements), which may come from W as C x D
+   (tw: W_CD, C > 2 vectors and pk given). */
 #define LINLOSS_I_PK (LINLOSS_I_OKC * LINLOSS_I_ONV * LINLOSS_I_W)
 static inline void LINLOSS_I_FN(linloss_i_forward_dc_)(size_t r, size_t d, size_t c,
                                                      const LINLOSS_I_T *X, size_t ldx,
                                                      const LINLOSS_I_T *W, const LINLOSS_I_T *b,
-                                                     LINLOSS_I_T *S, LINLOSS_I_T *pk) {
+                                                     LINLOSS_I_T *S, LINLOSS_I_T *pk, int tw) {
   LINLOSS_I_FN(linloss_i_bias_rows_)(r, c, b, S);
   if (c <= LINLOSS_I_W)
-    LINLOSS_I_FN(linloss_i_op_tiles_)(LINLOSS_I_ACC / 2, 1, r, d, c, X, ldx, W, S, NULL);
+    LINLOSS_I_FN(linloss_i_op_tiles_)(LINLOSS_I_ACC / 2, 1, r, d, c, X, ldx, W, S, NULL, 0);
   else if (c <= 2 * LINLOSS_I_W)
-    LINLOSS_I_FN(linloss_i_op_tiles_)(LINLOSS_I_ACC / 2, 2, r, d, c, X, ldx, W, S, NULL);
+    LINLOSS_I_FN(linloss_i_op_tiles_)(LINLOSS_I_ACC / 2, 2, r, d, c, X, ldx, W, S, NULL, 0);
+  else if (tw)
+    LINLOSS_I_FN(linloss_i_op_tiles_)(LINLOSS_I_OMR, LINLOSS_I_ONV, r, d, c, X, ldx, W, S, pk, 1);
   else
-    LINLOSS_I_FN(linloss_i_op_tiles_)(LINLOSS_I_OMR, LINLOSS_I_ONV, r, d, c, X, ldx, W, S, pk);
+    LINLOSS_I_FN(linloss_i_op_tiles_)(LINLOSS_I_OMR, LINLOSS_I_ONV, r, d, c, X, ldx, W, S, pk, 0);
 }
 
 /* The packed operands of a backward for a W larger than L2, at most: G,
@@ -1994,7 +2016,7 @@ static inline LINLOSS_I_T *LINLOSS_I_FN(linloss_i_work_)(size_t len, LINLOSS_I_T
    block of scores, then for the chunks after the first the partial
    gradient (glen elements) and db (c). */
 typedef struct LINLOSS_I_FN(linloss_i_job_) {
-  int kind, dc;
+  int kind, dc, tw; /* tw: the outer-product forward on W_CD, see linloss_i_op_tiles_ */
   linloss_i_plan pl;
   size_t d, c, ldx, lds, ldds, ldg, rows, chunk, glen, gpo, xco, ldp, pko, per;
   const LINLOSS_I_T *X, *W, *b, *S;
@@ -2024,9 +2046,10 @@ static inline double LINLOSS_I_FN(linloss_i_chunk_)(const LINLOSS_I_FN(linloss_i
   for (i = i0; i < i0 + m; i += J->rows) {
     const size_t r = i0 + m - i < J->rows ? i0 + m - i : J->rows;
     const LINLOSS_I_T *Xb = J->X + i * J->ldx;
-    if (J->pl.odc)
+    if (J->pl.odc || J->tw)
       LINLOSS_I_FN(linloss_i_forward_dc_)(r, J->d, c, Xb, J->ldx, J->W, J->b, S,
-                                         J->pko ? LINLOSS_I_FN(linloss_i_aligned_)(J->tmp + t * J->per + J->pko) : NULL);
+                                         J->pko ? LINLOSS_I_FN(linloss_i_aligned_)(J->tmp + t * J->per + J->pko) : NULL,
+                                         J->tw);
     else LINLOSS_I_FN(linloss_i_forward_)(J->pl.small, r, J->d, c, Xb, J->ldx, J->W, J->pl.ldw, J->b, S, xc, J->ldp);
     if (J->pred) {
       for (j = 0; j < r; j++) J->pred[i + j] = (int32_t)LINLOSS_I_FN(linloss_i_argmax_)(S + j * c, c, c);
@@ -2118,7 +2141,10 @@ static inline linloss_status LINLOSS_I_FN(linloss_i_linear_)(
   nt = linloss_i_threads(o, nch);
   J.gpo = J.rows * c + (nch > 1 ? J.glen + (db ? c : 0) : 0);
   J.per = J.gpo + (dW && J.pl.pack ? LINLOSS_I_GPACK(J.rows, c) : 0);
-  if (J.pl.odc && !J.pl.small && c > 2 * LINLOSS_I_W) { /* the outer-product forward's packed panel of a large W */
+  /* a W larger than L2 with more than two vectors of classes: the forward
+     takes the outer-product form on packed panels, for W_CD too (TW) */
+  J.tw = LINLOSS_I_TW && n && !J.dc && !J.pl.small && c > 2 * LINLOSS_I_W;
+  if ((J.pl.odc || J.tw) && !J.pl.small && c > 2 * LINLOSS_I_W) {
     J.pko = J.per;
     J.per += LINLOSS_I_PK + LINLOSS_I_ALIGN;
   }
