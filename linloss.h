@@ -440,6 +440,34 @@ static inline double linloss_i_vhsum_f64(linloss_i_v_f64 v) {
   linloss_i_q_f64 h = LINLOSS_I_Q(add_pd)(LINLOSS_I_X(castpd256_pd128)(v), LINLOSS_I_X(extractf128_pd)(v, 1));
   return LINLOSS_I_Q(cvtsd_f64)(LINLOSS_I_Q(add_sd)(h, LINLOSS_I_Q(unpackhi_pd)(h, h)));
 }
+/* A W x W block in registers transposed: v[i] (row i) becomes column i. */
+#define linloss_i_vtranspose LINLOSS_I_FN(linloss_i_vtranspose_)
+static inline void linloss_i_vtranspose_f32(linloss_i_v_f32 *v) {
+  linloss_i_v_f32 t[8], u[8];
+  int i;
+  for (i = 0; i < 4; i++) { /* rows 2i, 2i+1 interleaved: columns 0 1 | 4 5 and 2 3 | 6 7 */
+    t[2 * i] = LINLOSS_I_X(unpacklo_ps)(v[2 * i], v[2 * i + 1]);
+    t[2 * i + 1] = LINLOSS_I_X(unpackhi_ps)(v[2 * i], v[2 * i + 1]);
+  }
+  for (i = 0; i < 2; i++) { /* rows 4i..4i+3 of each column, per half */
+    u[4 * i] = LINLOSS_I_X(shuffle_ps)(t[4 * i], t[4 * i + 2], 0x44);
+    u[4 * i + 1] = LINLOSS_I_X(shuffle_ps)(t[4 * i], t[4 * i + 2], 0xEE);
+    u[4 * i + 2] = LINLOSS_I_X(shuffle_ps)(t[4 * i + 1], t[4 * i + 3], 0x44);
+    u[4 * i + 3] = LINLOSS_I_X(shuffle_ps)(t[4 * i + 1], t[4 * i + 3], 0xEE);
+  }
+  for (i = 0; i < 4; i++) { /* the halves joined: columns i and i + 4 */
+    v[i] = LINLOSS_I_X(permute2f128_ps)(u[i], u[4 + i], 0x20);
+    v[i + 4] = LINLOSS_I_X(permute2f128_ps)(u[i], u[4 + i], 0x31);
+  }
+}
+static inline void linloss_i_vtranspose_f64(linloss_i_v_f64 *v) {
+  const linloss_i_v_f64 t0 = LINLOSS_I_X(unpacklo_pd)(v[0], v[1]), t1 = LINLOSS_I_X(unpackhi_pd)(v[0], v[1]);
+  const linloss_i_v_f64 t2 = LINLOSS_I_X(unpacklo_pd)(v[2], v[3]), t3 = LINLOSS_I_X(unpackhi_pd)(v[2], v[3]);
+  v[0] = LINLOSS_I_X(permute2f128_pd)(t0, t2, 0x20);
+  v[1] = LINLOSS_I_X(permute2f128_pd)(t1, t3, 0x20);
+  v[2] = LINLOSS_I_X(permute2f128_pd)(t0, t2, 0x31);
+  v[3] = LINLOSS_I_X(permute2f128_pd)(t1, t3, 0x31);
+}
 /* Partial loads and stores: lanes below k, by masked moves, which touch no
    memory in the other lanes. Not for SIMDe, whose emulated masked loads
    read whole vectors: it takes the generic copies through a buffer. */
@@ -616,6 +644,10 @@ static inline double linloss_i_log1p_f64(double x) { return log1p(x); }
 #ifndef linloss_i_vhmax
 #define linloss_i_vhmax LINLOSS_I_FN(linloss_i_vhmax_)
 #define LINLOSS_I_GENERIC_HMAX
+#endif
+#ifndef linloss_i_vtranspose /* a W x W block transposed, through memory */
+#define linloss_i_vtranspose LINLOSS_I_FN(linloss_i_vtranspose_)
+#define LINLOSS_I_GENERIC_TRANSPOSE
 #endif
 
 /* exp(x) = 2^n e^r, n = round(x / ln 2), r = x - n ln 2 (two-part ln 2), e^r
@@ -1069,6 +1101,21 @@ static inline LINLOSS_I_T linloss_i_vhsum(LINLOSS_I_V v) {
   linloss_i_vstore(buf, v);
   for (i = 0; i < LINLOSS_I_W; i++) acc += buf[i];
   return acc;
+}
+#endif
+
+#ifdef LINLOSS_I_GENERIC_TRANSPOSE
+static inline void linloss_i_vtranspose(LINLOSS_I_V *v) {
+  LINLOSS_I_T buf[LINLOSS_I_W * LINLOSS_I_W];
+  size_t i, j;
+  for (i = 0; i < LINLOSS_I_W; i++) linloss_i_vstore(buf + i * LINLOSS_I_W, v[i]);
+  for (i = 0; i < LINLOSS_I_W; i++)
+    for (j = 0; j < i; j++) {
+      const LINLOSS_I_T t = buf[i * LINLOSS_I_W + j];
+      buf[i * LINLOSS_I_W + j] = buf[j * LINLOSS_I_W + i];
+      buf[j * LINLOSS_I_W + i] = t;
+    }
+  for (i = 0; i < LINLOSS_I_W; i++) v[i] = linloss_i_vload(buf + i * LINLOSS_I_W);
 }
 #endif
 
@@ -1794,18 +1841,33 @@ static inline void LINLOSS_I_FN(linloss_i_pack_v_)(size_t r, const size_t *act, 
     }
 }
 
+/* B (cols x rows, stride ldb) = A^T; A is rows x cols, stride lda. Whole
+   blocks of W x W in registers, the rest element by element. */
+static inline void LINLOSS_I_FN(linloss_i_transpose_)(size_t rows, size_t cols, const LINLOSS_I_T *A,
+                                                    size_t lda, LINLOSS_I_T *B, size_t ldb) {
+  const size_t rw = rows / LINLOSS_I_W * LINLOSS_I_W, cw = cols / LINLOSS_I_W * LINLOSS_I_W;
+  size_t i, j, l;
+  for (i = 0; i < rw; i += LINLOSS_I_W)
+    for (j = 0; j < cw; j += LINLOSS_I_W) {
+      LINLOSS_I_V v[LINLOSS_I_W];
+      LINLOSS_I_UNROLL
+      for (l = 0; l < LINLOSS_I_W; l++) v[l] = linloss_i_vload(A + (i + l) * lda + j);
+      linloss_i_vtranspose(v);
+      LINLOSS_I_UNROLL
+      for (l = 0; l < LINLOSS_I_W; l++) linloss_i_vstore(B + (j + l) * ldb + i, v[l]);
+    }
+  for (i = 0; i < rows; i++)
+    for (j = i < rw ? cw : 0; j < cols; j++) B[j * ldb + i] = A[i * lda + j];
+}
+
 /* A panel of M^T: dst[k w + q] = M[(j + q) ldm + k0 + k] for k < K and
    q < w, 0 past row cols of M. */
 static inline void LINLOSS_I_FN(linloss_i_pack_t_)(size_t K, const LINLOSS_I_T *M, size_t ldm, size_t k0,
                                                  size_t j, size_t cols, size_t w, LINLOSS_I_T *dst) {
-  size_t k, q;
-  for (q = 0; q < w; q++) {
-    const LINLOSS_I_T *m = M + (j + q) * ldm + k0;
-    if (j + q < cols)
-      for (k = 0; k < K; k++) dst[k * w + q] = m[k];
-    else
-      for (k = 0; k < K; k++) dst[k * w + q] = 0;
-  }
+  const size_t m = cols - j < w ? cols - j : w;
+  size_t k;
+  LINLOSS_I_FN(linloss_i_transpose_)(m, K, M + j * ldm + k0, ldm, dst, w);
+  for (k = 0; m < w && k < K; k++) memset(dst + k * w + m, 0, (w - m) * sizeof(LINLOSS_I_T));
 }
 
 static inline void LINLOSS_I_FN(linloss_i_pack_s_)(size_t r, const size_t *act, const LINLOSS_I_T *M, size_t ldm,
@@ -1966,16 +2028,6 @@ LINLOSS_I_KERNEL void LINLOSS_I_FN(linloss_i_backward_cd_)(size_t r, const size_
       LINLOSS_I_FN(linloss_i_op_tile_)(om, LINLOSS_I_KV, 1, c - j < om ? c - j : om, d - i < nt ? d - i : nt, r,
                                      gp + j * r, om, xp, nt, Gt + j * d + i, d);
   }
-}
-
-/* B (cols x rows, stride ldb) = A^T; A is rows x cols, stride lda */
-static inline void LINLOSS_I_FN(linloss_i_transpose_)(size_t rows, size_t cols, const LINLOSS_I_T *A,
-                                                    size_t lda, LINLOSS_I_T *B, size_t ldb) {
-  size_t i, j, i0, j0;
-  for (i0 = 0; i0 < rows; i0 += 16)
-    for (j0 = 0; j0 < cols; j0 += 16)
-      for (i = i0; i < rows && i < i0 + 16; i++)
-        for (j = j0; j < cols && j < j0 + 16; j++) B[j * ldb + i] = A[i * lda + j];
 }
 
 /* p rounded up to a 64-byte boundary */
