@@ -1841,6 +1841,13 @@ static inline void LINLOSS_I_FN(linloss_i_pack_v_)(size_t r, const size_t *act, 
     }
 }
 
+static inline void LINLOSS_I_FN(linloss_i_pack_s_)(size_t r, const size_t *act, const LINLOSS_I_T *M, size_t ldm,
+                                                 size_t j, size_t cols, size_t w, LINLOSS_I_T *dst) {
+  size_t k, q;
+  for (k = 0; k < r; k++)
+    for (q = 0; q < w; q++) dst[k * w + q] = j + q < cols ? M[act[k] * ldm + j + q] : 0;
+}
+
 /* B (cols x rows, stride ldb) = A^T; A is rows x cols, stride lda. Whole
    blocks of W x W in registers, the rest element by element. */
 static inline void LINLOSS_I_FN(linloss_i_transpose_)(size_t rows, size_t cols, const LINLOSS_I_T *A,
@@ -1870,15 +1877,10 @@ static inline void LINLOSS_I_FN(linloss_i_pack_t_)(size_t K, const LINLOSS_I_T *
   for (k = 0; m < w && k < K; k++) memset(dst + k * w + m, 0, (w - m) * sizeof(LINLOSS_I_T));
 }
 
-static inline void LINLOSS_I_FN(linloss_i_pack_s_)(size_t r, const size_t *act, const LINLOSS_I_T *M, size_t ldm,
-                                                 size_t j, size_t cols, size_t w, LINLOSS_I_T *dst) {
-  size_t k, q;
-  for (k = 0; k < r; k++)
-    for (q = 0; q < w; q++) dst[k * w + q] = j + q < cols ? M[act[k] * ldm + j + q] : 0;
-}
-
-/* ---- the linear part in "outer-product form", for LINLOSS_W_DC when W is
-   too large to copy (see linloss_i_direct_dc): vectors along C, no copies.
+/* ---- the linear part in "outer-product form", vectors along C: the
+   forward for W_DC larger than L2 or of short rows (see
+   linloss_i_plan_make) and, with TW, for W_CD larger than L2; the backward
+   for W_DC larger than L2.
      forward   S[i, :]  += sum_k X_ik W[k, :]        (A = X,   B = W)
      backward  dW[k, :] += sum_i X_ik dS[i, :]       (A = X^T, B = dS)
    One register tile for both: Ct (OMR rows x ONV vectors, stride ldc) +=
