@@ -1078,7 +1078,7 @@ static void test_large(const api *a) {
 
 /* N just past a multiple of the row blocks the fused kernels work in (in
    the current implementation at most LINLOSS_BLOCK_ELEMS scores and
-   LINLOSS_BLOCK_ROWS rows per block, half as many for a W that fits in
+   LINLOSS_BLOCK_ROWS rows per block, a quarter for a W that fits in
    256 KiB): results may not depend on where the blocks end. For the two
    largest C, W is larger than that. */
 static void test_blocks(const api *a) {
@@ -1094,7 +1094,7 @@ static void test_blocks(const api *a) {
     for (k = 0; k < sizeof cs / sizeof cs[0]; k++) {
       spec s;
       const int big = k + 2 >= sizeof cs / sizeof cs[0];
-      const size_t most = big ? LINLOSS_BLOCK_ROWS : LINLOSS_BLOCK_ROWS / 2;
+      const size_t most = big ? LINLOSS_BLOCK_ROWS : LINLOSS_BLOCK_ROWS / 4;
       size_t rows = LINLOSS_BLOCK_ELEMS / cs[k] < most ? LINLOSS_BLOCK_ELEMS / cs[k] : most;
       spec_random(&r, &s, e);
       s.c = cs[k];
