@@ -578,6 +578,51 @@ typedef __mmask8 linloss_i_m_f64;
   ((k) >= LINLOSS_I_W ? LINLOSS_I_ZP(storeu_)(p, v)                             \
                       : LINLOSS_I_ZP(mask_storeu_)(p, (LINLOSS_I_M)((1u << (k)) - 1), v))
 
+/* A W x W block in registers transposed (v[i], row i, becomes column i):
+   a[4], each four 128-bit quarters, transposed by quarters (f32x4 / f64x2
+   shuffles): a[q] quarter i becomes a[i] quarter q. */
+#define linloss_i_vtranspose LINLOSS_I_FN(linloss_i_vtranspose_)
+#define LINLOSS_I_ZQUARTERS(type, sh, a)                                                         \
+  do {                                                                                           \
+    const type b0 = sh(a[0], a[1], 0x44), b1 = sh(a[0], a[1], 0xEE), b2 = sh(a[2], a[3], 0x44), \
+               b3 = sh(a[2], a[3], 0xEE);                                                        \
+    a[0] = sh(b0, b2, 0x88), a[1] = sh(b0, b2, 0xDD), a[2] = sh(b1, b3, 0x88);                   \
+    a[3] = sh(b1, b3, 0xDD);                                                                     \
+  } while (0)
+static inline void linloss_i_vtranspose_f32(linloss_i_v_f32 *v) {
+  linloss_i_v_f32 t[16], a[4];
+  int i, q;
+  for (i = 0; i < 8; i++) { /* rows 2i, 2i+1 interleaved, per quarter: columns 4L, 4L+1 and 4L+2, 4L+3 */
+    t[2 * i] = _mm512_unpacklo_ps(v[2 * i], v[2 * i + 1]);
+    t[2 * i + 1] = _mm512_unpackhi_ps(v[2 * i], v[2 * i + 1]);
+  }
+  for (i = 0; i < 4; i++) { /* u[4i + q], quarter L: column 4L + q, rows 4i..4i+3 */
+    v[4 * i] = _mm512_shuffle_ps(t[4 * i], t[4 * i + 2], 0x44);
+    v[4 * i + 1] = _mm512_shuffle_ps(t[4 * i], t[4 * i + 2], 0xEE);
+    v[4 * i + 2] = _mm512_shuffle_ps(t[4 * i + 1], t[4 * i + 3], 0x44);
+    v[4 * i + 3] = _mm512_shuffle_ps(t[4 * i + 1], t[4 * i + 3], 0xEE);
+  }
+  for (q = 0; q < 4; q++) { /* column 4L + q: quarter L of u[q], u[4 + q], u[8 + q], u[12 + q] */
+    for (i = 0; i < 4; i++) a[i] = v[4 * i + q];
+    LINLOSS_I_ZQUARTERS(__m512, _mm512_shuffle_f32x4, a);
+    for (i = 0; i < 4; i++) t[4 * i + q] = a[i];
+  }
+  for (i = 0; i < 16; i++) v[i] = t[i];
+}
+static inline void linloss_i_vtranspose_f64(linloss_i_v_f64 *v) {
+  linloss_i_v_f64 t[8], a[4];
+  int i, q;
+  for (i = 0; i < 4; i++) { /* per quarter L: column 2L (lo) and 2L + 1 (hi) of rows 2i, 2i+1 */
+    t[2 * i] = _mm512_unpacklo_pd(v[2 * i], v[2 * i + 1]);
+    t[2 * i + 1] = _mm512_unpackhi_pd(v[2 * i], v[2 * i + 1]);
+  }
+  for (q = 0; q < 2; q++) {
+    for (i = 0; i < 4; i++) a[i] = t[2 * i + q];
+    LINLOSS_I_ZQUARTERS(__m512d, _mm512_shuffle_f64x2, a);
+    for (i = 0; i < 4; i++) v[2 * i + q] = a[i];
+  }
+}
+
 #elif LINLOSS_BACKEND == LINLOSS_BACKEND_NEON
 #include <arm_neon.h>
 typedef float32x4_t linloss_i_v_f32;
