@@ -142,8 +142,8 @@
                            (default "linloss.h"); set it if you rename the file.
      Tuning: LINLOSS_BLOCK_ROWS (256; a quarter for a W in L2) and
      LINLOSS_BLOCK_ELEMS (262144), the most rows and scores (rows x C) of a
-     block; LINLOSS_SMALL_C (32), up to
-     this many classes softmax rows go one per vector lane.
+     block; LINLOSS_SMALL_C (32), up to this many classes softmax rows
+     (and SVM rows shorter than two vectors) go one per vector lane.
 
    The license is at the end of the file.
 */
@@ -271,7 +271,7 @@ static inline const char *linloss_backend_name(void);
 #ifndef LINLOSS_BLOCK_ROWS /* at most this many rows of scores per block (a quarter for a W in L2) */
 #define LINLOSS_BLOCK_ROWS 256
 #endif
-#ifndef LINLOSS_SMALL_C /* up to this many classes, softmax rows go one per vector lane */
+#ifndef LINLOSS_SMALL_C /* up to this many classes, softmax rows (and short SVM rows) go one per vector lane */
 #define LINLOSS_SMALL_C 32
 #endif
 #ifndef LINLOSS_BLOCK_ELEMS /* and at most this many scores (rows x C) */
@@ -1501,12 +1501,62 @@ static inline double LINLOSS_I_FN(linloss_i_svm_row_)(const LINLOSS_I_T *s, size
   }
 }
 
-/* Up to W rows at once, one per lane, for the softmax of small C (as in its
-   row kernel above, whose per-row horizontal sums, exp of a part-filled
-   vector and log cost more there), with the scores transposed through a
-   buffer (t[j] holds class j of the W rows). Rows of weight 0 (and the lanes
-   past r) give exactly 0. Returns the weighted loss sum; writes the
-   per-sample losses and, when dS is given, dS (which may be S). */
+/* The one-row-per-lane kernels, for C up to LINLOSS_SMALL_C: up to W rows
+   at once, one per lane, with the scores transposed (t[j] holds class j of
+   the W rows; whole W x W blocks go through registers). Where the row
+   kernels above would spend their time on a part-filled vector per row and
+   its horizontal sums, these do whole vectors of rows. Rows of weight 0
+   (and the lanes past r) give exactly 0. They return the weighted loss sum,
+   write the per-sample losses and, when dS is given, dS (which may be S).
+   Their start: each lane's weight w, gradient scale gsc and label lab (-1
+   for a lane that does not count), and t (0 past row r). */
+static inline void LINLOSS_I_FN(linloss_i_lanes_in_)(size_t first, size_t r, size_t c, const LINLOSS_I_T *S,
+                                                   size_t lds, const int32_t *y, const linloss_options *o,
+                                                   double scale, double pw, LINLOSS_I_T (*t)[LINLOSS_I_W],
+                                                   double *w, LINLOSS_I_T *gsc, LINLOSS_I_T *lab) {
+  size_t j, l;
+  for (l = 0; l < LINLOSS_I_W; l++) {
+    w[l] = l < r ? linloss_i_weight(o, y, first + l) * pw : 0;
+    gsc[l] = LINLOSS_I_FN(linloss_i_gscale_)(w[l] * scale);
+    lab[l] = l < r && w[l] != 0 ? (LINLOSS_I_T)y[first + l] : (LINLOSS_I_T)-1; /* l < r: for gcc -O3 -Warray-bounds */
+  }
+  for (j = 0; j < c; j += LINLOSS_I_W) { /* by blocks of W x W, rows and columns past the ends 0 */
+    const size_t k = c - j < LINLOSS_I_W ? c - j : LINLOSS_I_W;
+    LINLOSS_I_V v[LINLOSS_I_W];
+    LINLOSS_I_UNROLL
+    for (l = 0; l < LINLOSS_I_W; l++) v[l] = l < r ? linloss_i_vload_n(S + l * lds + j, k, 0) : linloss_i_vzero();
+    linloss_i_vtranspose(v);
+    for (l = 0; l < k; l++) linloss_i_vstore(t[j + l], v[l]);
+  }
+}
+
+/* Their end: the lanes' losses li (unweighted) into the weighted sum and
+   the per-sample losses, and t (the gradients) back into dS. */
+static inline double LINLOSS_I_FN(linloss_i_lanes_out_)(size_t first, size_t r, size_t c, const double *w,
+                                                      const double *li, const linloss_options *o, double pw,
+                                                      LINLOSS_I_T (*t)[LINLOSS_I_W], LINLOSS_I_T *dS,
+                                                      size_t ldds) {
+  double acc = 0;
+  size_t j, l;
+  for (l = 0; l < r; l++) {
+    const double v = w[l] != 0 ? w[l] * li[l] : 0;
+    acc += v;
+    if (o->sample_loss) o->sample_loss[first + l] = v / pw;
+  }
+  for (j = 0; dS && j < c; j += LINLOSS_I_W) {
+    const size_t k = c - j < LINLOSS_I_W ? c - j : LINLOSS_I_W;
+    LINLOSS_I_V v[LINLOSS_I_W];
+    LINLOSS_I_UNROLL
+    for (l = 0; l < LINLOSS_I_W; l++) v[l] = l < k ? linloss_i_vload(t[j + l]) : linloss_i_vzero();
+    linloss_i_vtranspose(v);
+    for (l = 0; l < r; l++) linloss_i_vstore_n(dS + l * ldds + j, v[l], k);
+  }
+  return acc;
+}
+
+/* The softmax of small C, one row per lane (as in its row kernel above,
+   whose per-row horizontal sums, exp of a part-filled vector and log cost
+   more there). */
 static inline double LINLOSS_I_FN(linloss_i_rows_small_)(size_t first, size_t r, size_t c,
                                                        const LINLOSS_I_T *S, size_t lds,
                                                        const int32_t *y, const linloss_options *o,
@@ -1514,70 +1564,84 @@ static inline double LINLOSS_I_FN(linloss_i_rows_small_)(size_t first, size_t r,
                                                        size_t ldds) {
   LINLOSS_I_T t[LINLOSS_SMALL_C][LINLOSS_I_W], lab[LINLOSS_I_W], gsc[LINLOSS_I_W];
   LINLOSS_I_T mb[LINLOSS_I_W], lg[LINLOSS_I_W], yb[LINLOSS_I_W], db[LINLOSS_I_W];
-  double w[LINLOSS_I_W], acc = 0;
-  const double eps = o->label_smoothing;
+  double w[LINLOSS_I_W], li[LINLOSS_I_W];
+  const double eps = o->label_smoothing, h = linloss_i_dev_scale(c);
   const LINLOSS_I_V zero = linloss_i_vzero();
+  const LINLOSS_I_V vq = linloss_i_vset1(eps / (double)c), vqy = linloss_i_vset1(1 - eps), vh = linloss_i_vset1(h);
   LINLOSS_I_V vm, vsum = zero, vsy = zero, vdev = zero, vgs, vlab;
   LINLOSS_I_M live;
   size_t j, l;
-  for (l = 0; l < LINLOSS_I_W; l++) {
-    w[l] = l < r ? linloss_i_weight(o, y, first + l) * pw : 0;
-    gsc[l] = LINLOSS_I_FN(linloss_i_gscale_)(w[l] * scale);
-    lab[l] = l < r && w[l] != 0 ? (LINLOSS_I_T)y[first + l] : (LINLOSS_I_T)-1; /* l < r: for gcc -O3 -Warray-bounds */
-  }
-  for (l = 0; l < r; l++) {
-    const LINLOSS_I_T *s = S + l * lds;
-    for (j = 0; j < c; j++) t[j][l] = s[j];
-  }
-  for (; l < LINLOSS_I_W; l++)
-    for (j = 0; j < c; j++) t[j][l] = 0;
+  LINLOSS_I_FN(linloss_i_lanes_in_)(first, r, c, S, lds, y, o, scale, pw, t, w, gsc, lab);
   vgs = linloss_i_vload(gsc);
   vlab = linloss_i_vload(lab);
   live = linloss_i_vgt(vlab, linloss_i_vset1(-0.5)); /* w != 0, even if w * scale underflows */
-  {
-    const double h = linloss_i_dev_scale(c);
-    const LINLOSS_I_V vq = linloss_i_vset1(eps / (double)c), vqy = linloss_i_vset1(1 - eps),
-                     vh = linloss_i_vset1(h);
-    vm = linloss_i_vload(t[0]);
-    for (j = 1; j < c; j++) vm = linloss_i_vmax(vm, linloss_i_vload(t[j]));
+  vm = linloss_i_vset1(-INFINITY);
+  for (j = 0; j < c; j++) vm = linloss_i_vmax(vm, linloss_i_vload(t[j]));
+  for (j = 0; j < c; j++) {
+    const LINLOSS_I_V v = linloss_i_vload(t[j]), e = linloss_i_vexp(linloss_i_vsub(v, vm));
+    const LINLOSS_I_M isy = linloss_i_veq(vlab, linloss_i_vset1((LINLOSS_I_T)j));
+    vsum = linloss_i_vadd(vsum, e);
+    vsy = linloss_i_vadd(vsy, linloss_i_vsel(isy, v, zero));
+    if (eps > 0) vdev = linloss_i_vadd(vdev, linloss_i_vsub(linloss_i_vmul(v, vh), linloss_i_vmul(vm, vh)));
+    linloss_i_vstore(t[j], e);
+  }
+  linloss_i_vstore(mb, vm);
+  linloss_i_vstore(lg, linloss_i_vlog(vsum)); /* vsum in [1, C], or NaN */
+  linloss_i_vstore(yb, vsy);
+  linloss_i_vstore(db, vdev);
+  if (dS) { /* softmax - q, times the sample's scale */
+    const LINLOSS_I_V vp = linloss_i_vdiv(linloss_i_vset1(1), vsum);
     for (j = 0; j < c; j++) {
-      const LINLOSS_I_V v = linloss_i_vload(t[j]), e = linloss_i_vexp(linloss_i_vsub(v, vm));
       const LINLOSS_I_M isy = linloss_i_veq(vlab, linloss_i_vset1((LINLOSS_I_T)j));
-      vsum = linloss_i_vadd(vsum, e);
-      vsy = linloss_i_vadd(vsy, linloss_i_vsel(isy, v, zero));
-      if (eps > 0) vdev = linloss_i_vadd(vdev, linloss_i_vsub(linloss_i_vmul(v, vh), linloss_i_vmul(vm, vh)));
-      linloss_i_vstore(t[j], e);
-    }
-    linloss_i_vstore(mb, vm);
-    linloss_i_vstore(lg, linloss_i_vlog(vsum)); /* vsum in [1, C], or NaN */
-    linloss_i_vstore(yb, vsy);
-    linloss_i_vstore(db, vdev);
-    if (dS) { /* softmax - q, times the sample's scale */
-      const LINLOSS_I_V vp = linloss_i_vdiv(linloss_i_vset1(1), vsum);
-      for (j = 0; j < c; j++) {
-        const LINLOSS_I_M isy = linloss_i_veq(vlab, linloss_i_vset1((LINLOSS_I_T)j));
-        LINLOSS_I_V g = linloss_i_vsub(linloss_i_vmul(linloss_i_vload(t[j]), vp), vq);
-        g = linloss_i_vsel(isy, linloss_i_vsub(g, vqy), g);
-        linloss_i_vstore(t[j], linloss_i_vsel(live, linloss_i_vmul(g, vgs), zero));
-      }
-    }
-    for (l = 0; l < LINLOSS_I_W; l++) {
-      double li = 0;
-      if (w[l] != 0) {
-        li = (double)lg[l] + (1 - eps) * ((double)mb[l] - (double)yb[l]);
-        if (eps > 0) li -= eps / (double)c / h * (double)db[l];
-        li *= w[l];
-        acc += li;
-      }
-      if (l < r && o->sample_loss) o->sample_loss[first + l] = li / pw;
+      LINLOSS_I_V g = linloss_i_vsub(linloss_i_vmul(linloss_i_vload(t[j]), vp), vq);
+      g = linloss_i_vsel(isy, linloss_i_vsub(g, vqy), g);
+      linloss_i_vstore(t[j], linloss_i_vsel(live, linloss_i_vmul(g, vgs), zero));
     }
   }
-  if (dS)
-    for (l = 0; l < r; l++) {
-      LINLOSS_I_T *g = dS + l * ldds;
-      for (j = 0; j < c; j++) g[j] = t[j][l];
-    }
-  return acc;
+  for (l = 0; l < r; l++) {
+    li[l] = (double)lg[l] + (1 - eps) * ((double)mb[l] - (double)yb[l]);
+    if (eps > 0) li[l] -= eps / (double)c / h * (double)db[l];
+  }
+  return LINLOSS_I_FN(linloss_i_lanes_out_)(first, r, c, w, li, o, pw, t, dS, ldds);
+}
+
+/* The SVM of small C (Weston-Watkins), one row per lane: per row
+   L = sum_{j != y} h(s_j - s_y + delta), g_j = gs h'(s_j - s_y + delta)
+   for j != y and g_y = -gs sum_{j != y} h'(...), as in linloss_i_svm_row_. */
+static inline double LINLOSS_I_FN(linloss_i_svm_small_)(size_t first, size_t r, size_t c,
+                                                      const LINLOSS_I_T *S, size_t lds,
+                                                      const int32_t *y, const linloss_options *o,
+                                                      double scale, double pw, LINLOSS_I_T *dS,
+                                                      size_t ldds) {
+  LINLOSS_I_T t[LINLOSS_SMALL_C][LINLOSS_I_W], lab[LINLOSS_I_W], gsc[LINLOSS_I_W];
+  LINLOSS_I_T lb[LINLOSS_I_W], cb[LINLOSS_I_W];
+  double w[LINLOSS_I_W], li[LINLOSS_I_W];
+  const int power = o->hinge_power;
+  const LINLOSS_I_V zero = linloss_i_vzero(), vdelta = linloss_i_vset1((LINLOSS_I_T)o->delta);
+  LINLOSS_I_V vsy = zero, vl = zero, vc = zero, vgs, vlab;
+  LINLOSS_I_M live;
+  size_t j, l;
+  LINLOSS_I_FN(linloss_i_lanes_in_)(first, r, c, S, lds, y, o, scale, pw, t, w, gsc, lab);
+  vgs = linloss_i_vload(gsc);
+  vlab = linloss_i_vload(lab);
+  live = linloss_i_vgt(vlab, linloss_i_vset1(-0.5)); /* w != 0, even if w * scale underflows */
+  for (j = 0; j < c; j++) /* the target's score */
+    vsy = linloss_i_vsel(linloss_i_veq(vlab, linloss_i_vset1((LINLOSS_I_T)j)), linloss_i_vload(t[j]), vsy);
+  for (j = 0; j < c; j++) { /* the target class counts for nothing */
+    const LINLOSS_I_M isy = linloss_i_veq(vlab, linloss_i_vset1((LINLOSS_I_T)j));
+    const LINLOSS_I_V m = linloss_i_vadd(linloss_i_vsub(linloss_i_vload(t[j]), vsy), vdelta), h = linloss_i_vrelu(m);
+    const LINLOSS_I_V gv = linloss_i_vsel(isy, zero, LINLOSS_I_FN(linloss_i_hinge_grad_)(m, h, power));
+    vl = linloss_i_vadd(vl, linloss_i_vsel(isy, zero, power == 2 ? linloss_i_vmul(h, h) : h));
+    vc = linloss_i_vadd(vc, gv);
+    if (dS) linloss_i_vstore(t[j], linloss_i_vsel(live, linloss_i_vmul(gv, vgs), zero));
+  }
+  linloss_i_vstore(lb, vl);
+  linloss_i_vstore(cb, vc);
+  for (l = 0; l < r; l++) {
+    li[l] = (double)lb[l];
+    if (dS && lab[l] >= 0) t[(size_t)lab[l]][l] = -gsc[l] * cb[l];
+  }
+  return LINLOSS_I_FN(linloss_i_lanes_out_)(first, r, c, w, li, o, pw, t, dS, ldds);
 }
 
 /* Binary logistic over r samples' scores s: the weighted loss sum, and when
@@ -1633,11 +1697,20 @@ static inline double LINLOSS_I_FN(linloss_i_rows_)(int kind, size_t first, size_
   double acc = 0;
   size_t i;
   if (kind == LINLOSS_I_KIND_LOGISTIC) return LINLOSS_I_FN(linloss_i_logistic_rows_)(first, r, S, y, o, scale, pw, dS);
-  if (LINLOSS_I_W > 1 && c <= LINLOSS_SMALL_C && kind == LINLOSS_I_KIND_SOFTMAX) {
-    for (i = 0; i < r; i += LINLOSS_I_W)
-      acc += LINLOSS_I_FN(linloss_i_rows_small_)(first + i, r - i < LINLOSS_I_W ? r - i : LINLOSS_I_W,
-                                               c, S + i * lds, lds, y, o, scale, pw,
-                                               dS ? dS + i * ldds : NULL, ldds);
+  /* the SVM (Weston-Watkins) too when its rows end in a part-filled vector
+     and are shorter than two (one row per lane, measured: AVX-512 1.08-1.45x
+     faster at C = 3 to 12; AVX2 0.95-1.1x, about even; both slower at C = W
+     and above 2 W) */
+  if (LINLOSS_I_W > 1 && c <= LINLOSS_SMALL_C &&
+      (kind == LINLOSS_I_KIND_SOFTMAX ||
+       (o->svm_variant == LINLOSS_SVM_WW && c < 2 * LINLOSS_I_W && c % LINLOSS_I_W != 0))) {
+    for (i = 0; i < r; i += LINLOSS_I_W) {
+      const size_t k = r - i < LINLOSS_I_W ? r - i : LINLOSS_I_W;
+      LINLOSS_I_T *g = dS ? dS + i * ldds : NULL;
+      acc += kind == LINLOSS_I_KIND_SOFTMAX
+                 ? LINLOSS_I_FN(linloss_i_rows_small_)(first + i, k, c, S + i * lds, lds, y, o, scale, pw, g, ldds)
+                 : LINLOSS_I_FN(linloss_i_svm_small_)(first + i, k, c, S + i * lds, lds, y, o, scale, pw, g, ldds);
+    }
     return acc;
   }
   if (kind == LINLOSS_I_KIND_SOFTMAX) {
