@@ -1515,11 +1515,22 @@ static inline void LINLOSS_I_FN(linloss_i_lanes_in_)(size_t first, size_t r, siz
                                                    double scale, double pw, LINLOSS_I_T (*t)[LINLOSS_I_W],
                                                    double *w, LINLOSS_I_T *gsc, LINLOSS_I_T *lab) {
   size_t j, l;
-  for (l = 0; l < LINLOSS_I_W; l++) {
-    w[l] = l < r ? linloss_i_weight(o, y, first + l) * pw : 0;
-    gsc[l] = LINLOSS_I_FN(linloss_i_gscale_)(w[l] * scale);
-    lab[l] = l < r && w[l] != 0 ? (LINLOSS_I_T)y[first + l] : (LINLOSS_I_T)-1; /* l < r: for gcc -O3 -Warray-bounds */
-  }
+  if (!o->class_weight && !o->sample_weight) { /* weights pw or 0 (ignored): one gradient scale */
+    const LINLOSS_I_T g1 = LINLOSS_I_FN(linloss_i_gscale_)(pw * scale);
+    const int32_t ign = o->ignore_label;
+    for (l = 0; l < LINLOSS_I_W; l++) {
+      const int32_t yl = l < r ? y[first + l] : ign; /* l < r: for gcc -O3 -Warray-bounds */
+      const int live = l < r && (ign == LINLOSS_NO_IGNORE || yl != ign);
+      w[l] = live ? pw : 0;
+      gsc[l] = live ? g1 : 0;
+      lab[l] = live ? (LINLOSS_I_T)yl : (LINLOSS_I_T)-1;
+    }
+  } else
+    for (l = 0; l < LINLOSS_I_W; l++) {
+      w[l] = l < r ? linloss_i_weight(o, y, first + l) * pw : 0;
+      gsc[l] = LINLOSS_I_FN(linloss_i_gscale_)(w[l] * scale);
+      lab[l] = l < r && w[l] != 0 ? (LINLOSS_I_T)y[first + l] : (LINLOSS_I_T)-1; /* l < r: for gcc -O3 -Warray-bounds */
+    }
   for (j = 0; j < c; j += LINLOSS_I_W) { /* by blocks of W x W, rows and columns past the ends 0 */
     const size_t k = c - j < LINLOSS_I_W ? c - j : LINLOSS_I_W;
     LINLOSS_I_V v[LINLOSS_I_W];
