@@ -1162,6 +1162,11 @@ static inline LINLOSS_I_V linloss_i_vput(LINLOSS_I_V v, size_t i, LINLOSS_I_T x)
   return linloss_i_vsel(linloss_i_veq(iota, linloss_i_vset1((LINLOSS_I_T)i)), linloss_i_vset1(x), v);
 }
 
+/* The lanes of the vector at q of n elements: min(n - q, W), 0 past n */
+static inline size_t LINLOSS_I_FN(linloss_i_lanes_)(size_t n, size_t q) {
+  return n > q ? (n - q < LINLOSS_I_W ? n - q : LINLOSS_I_W) : 0;
+}
+
 /* v with the lanes from k on set to 0 */
 static inline LINLOSS_I_V linloss_i_vkeep(LINLOSS_I_V v, size_t k) {
   const LINLOSS_I_V iota = linloss_i_vload(LINLOSS_I_FN(linloss_i_iota_));
@@ -1287,7 +1292,7 @@ LINLOSS_I_TILE void LINLOSS_I_FN(linloss_i_colsum_nv_)(size_t nv, size_t r, size
   size_t i, v, k[LINLOSS_I_ACC];
   LINLOSS_I_UNROLL /* nv is a constant: acc stays in registers */
   for (v = 0; v < nv; v++) {
-    k[v] = c - j0 - v * LINLOSS_I_W < LINLOSS_I_W ? c - j0 - v * LINLOSS_I_W : LINLOSS_I_W;
+    k[v] = LINLOSS_I_FN(linloss_i_lanes_)(c - j0, v * LINLOSS_I_W);
     acc[v] = linloss_i_vload_n(db + j0 + v * LINLOSS_I_W, k[v], 0);
   }
   for (i = 0; i < r; i++) {
@@ -1532,7 +1537,7 @@ static inline void LINLOSS_I_FN(linloss_i_lanes_in_)(size_t first, size_t r, siz
       lab[l] = l < r && w[l] != 0 ? (LINLOSS_I_T)y[first + l] : (LINLOSS_I_T)-1; /* l < r: for gcc -O3 -Warray-bounds */
     }
   for (j = 0; j < c; j += LINLOSS_I_W) { /* by blocks of W x W, rows and columns past the ends 0 */
-    const size_t k = c - j < LINLOSS_I_W ? c - j : LINLOSS_I_W;
+    const size_t k = LINLOSS_I_FN(linloss_i_lanes_)(c, j);
     LINLOSS_I_V v[LINLOSS_I_W];
     LINLOSS_I_UNROLL
     for (l = 0; l < LINLOSS_I_W; l++) v[l] = l < r ? linloss_i_vload_n(S + l * lds + j, k, 0) : linloss_i_vzero();
@@ -1555,7 +1560,7 @@ static inline double LINLOSS_I_FN(linloss_i_lanes_out_)(size_t first, size_t r, 
     if (o->sample_loss) o->sample_loss[first + l] = v / pw;
   }
   for (j = 0; dS && j < c; j += LINLOSS_I_W) {
-    const size_t k = c - j < LINLOSS_I_W ? c - j : LINLOSS_I_W;
+    const size_t k = LINLOSS_I_FN(linloss_i_lanes_)(c, j);
     LINLOSS_I_V v[LINLOSS_I_W];
     LINLOSS_I_UNROLL
     for (l = 0; l < LINLOSS_I_W; l++) v[l] = l < k ? linloss_i_vload(t[j + l]) : linloss_i_vzero();
@@ -1933,8 +1938,7 @@ LINLOSS_I_TILE void LINLOSS_I_FN(linloss_i_bwd_tile_)(size_t nt, size_t kt, size
   size_t lanes[LINLOSS_I_ACC], j, v;
   LINLOSS_I_UNROLL
   for (v = 0; v < kt; v++) {
-    lanes[v] = len > v * LINLOSS_I_W ? len - v * LINLOSS_I_W : 0;
-    if (lanes[v] > LINLOSS_I_W) lanes[v] = LINLOSS_I_W;
+    lanes[v] = LINLOSS_I_FN(linloss_i_lanes_)(len, v * LINLOSS_I_W);
     LINLOSS_I_UNROLL
     for (j = 0; j < nt; j++)
       acc[j * kt + v] = j < nr ? linloss_i_vload_n(Gt + j * ldg + v * LINLOSS_I_W, lanes[v], 0) : linloss_i_vzero();
@@ -1995,7 +1999,7 @@ static inline void LINLOSS_I_FN(linloss_i_pack_v_)(size_t r, const size_t *act, 
   size_t k, q;
   for (k = 0; k < r; k++)
     for (q = 0; q < w; q += LINLOSS_I_W) {
-      const size_t nl = cols - j > q ? (cols - j - q < LINLOSS_I_W ? cols - j - q : LINLOSS_I_W) : 0;
+      const size_t nl = LINLOSS_I_FN(linloss_i_lanes_)(cols - j, q);
       linloss_i_vstore(dst + k * w + q, nl ? linloss_i_vload_n(M + (act ? act[k] : k) * ldm + j + q, nl, 0) : linloss_i_vzero());
     }
 }
@@ -2080,8 +2084,7 @@ LINLOSS_I_TILE void LINLOSS_I_FN(linloss_i_op_tile_)(size_t om, size_t on, int t
   size_t lanes[LINLOSS_I_ACC], r, v;
   LINLOSS_I_UNROLL
   for (v = 0; v < on; v++) {
-    lanes[v] = nl > v * LINLOSS_I_W ? nl - v * LINLOSS_I_W : 0;
-    if (lanes[v] > LINLOSS_I_W) lanes[v] = LINLOSS_I_W;
+    lanes[v] = LINLOSS_I_FN(linloss_i_lanes_)(nl, v * LINLOSS_I_W);
     LINLOSS_I_UNROLL
     for (r = 0; r < om; r++)
       acc[r * on + v] = r < mr ? linloss_i_vload_n(Ct + r * ldc + v * LINLOSS_I_W, lanes[v], 0) : linloss_i_vzero();
@@ -2357,7 +2360,7 @@ static inline linloss_status LINLOSS_I_FN(linloss_i_linear_)(
   /* a W larger than L2 with more than two vectors of classes: the forward
      takes the outer-product form on packed panels, for W_CD too (TW) */
   J.tw = LINLOSS_I_TW && n && !J.dc && !J.pl.small && c > 2 * LINLOSS_I_W;
-  if ((J.pl.odc || J.tw) && !J.pl.small && c > 2 * LINLOSS_I_W) {
+  if (J.tw || (J.pl.odc && !J.pl.small && c > 2 * LINLOSS_I_W)) {
     J.pko = J.per;
     J.per += LINLOSS_I_PK + LINLOSS_I_ALIGN;
   }
