@@ -582,6 +582,14 @@ typedef __mmask8 linloss_i_m_f64;
    a[4], each four 128-bit quarters, transposed by quarters (f32x4 / f64x2
    shuffles): a[q] quarter i becomes a[i] quarter q. */
 #define linloss_i_vtranspose LINLOSS_I_FN(linloss_i_vtranspose_)
+#if defined(__GNUC__) && !defined(__clang__) && defined(__cplusplus) && __GNUC__ < 13
+/* g++ 12: the deliberately uninitialized _mm512_undefined_*() inside its
+   own unpack and shuffle intrinsics (GCC bug 105593), as for the kernels */
+#define LINLOSS_I_GCC_DIAG_Z
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #define LINLOSS_I_ZQUARTERS(type, sh, a)                                                         \
   do {                                                                                           \
     const type b0 = sh(a[0], a[1], 0x44), b1 = sh(a[0], a[1], 0xEE), b2 = sh(a[2], a[3], 0x44), \
@@ -622,6 +630,10 @@ static inline void linloss_i_vtranspose_f64(linloss_i_v_f64 *v) {
     for (i = 0; i < 4; i++) v[2 * i + q] = a[i];
   }
 }
+#ifdef LINLOSS_I_GCC_DIAG_Z
+#pragma GCC diagnostic pop
+#undef LINLOSS_I_GCC_DIAG_Z
+#endif
 
 #elif LINLOSS_BACKEND == LINLOSS_BACKEND_NEON
 #include <arm_neon.h>
