@@ -818,6 +818,18 @@ static const double linloss_i_inv_factorial[14] = {
 #ifndef LINLOSS_I_NR
 #define LINLOSS_I_NR 5
 #endif
+/* The forward of a W in L2 (small, row tiles outer) streams W from L2 for
+   every tile of rows: on AVX2 tiles of SMR = 6 rows x SNR = 2 classes, which
+   load W a third as often per multiply-add as 2 x 5 (the CIFAR-10 dev batch
+   1.04-1.08x, X larger than the caches 1.25x, f64 1.06-1.27x). AVX-512 is
+   fastest with its MR x NR there too (6 x 4 and 12 x 2 slower); the others
+   keep theirs. */
+#ifndef LINLOSS_I_SMR
+#define LINLOSS_I_SMR (LINLOSS_BACKEND == LINLOSS_BACKEND_AVX2 ? 6 : LINLOSS_I_MR)
+#endif
+#ifndef LINLOSS_I_SNR
+#define LINLOSS_I_SNR (LINLOSS_BACKEND == LINLOSS_BACKEND_AVX2 ? 2 : LINLOSS_I_NR)
+#endif
 #ifndef LINLOSS_I_BNR
 #define LINLOSS_I_BNR 5
 #endif
@@ -1040,13 +1052,15 @@ static inline double linloss_i_dev_scale(size_t c) {
    from farther once per block, and the block's dW streams back: up to
    LINLOSS_BLOCK_ROWS rows share them (256 rather than 128: the ImageNet
    head 1.05-1.07x faster). */
-static inline size_t linloss_i_block_rows(int small, size_t n, size_t d, size_t c, size_t size) {
+static inline size_t linloss_i_block_rows(const linloss_i_plan *p, size_t n, size_t d, size_t c, size_t size) {
+  const int small = p->small;
   const size_t most = small ? LINLOSS_BLOCK_ROWS / 4 : LINLOSS_BLOCK_ROWS;
   size_t r = LINLOSS_BLOCK_ELEMS / c, rx = LINLOSS_I_XBLOCK_BYTES / (d * size);
-  if (small && r > rx) r = rx < 4 * LINLOSS_I_MR ? 4 * LINLOSS_I_MR : rx; /* the block's X stays in L2 */
+  const size_t mr = small && !p->odc ? LINLOSS_I_SMR : LINLOSS_I_MR;
+  if (small && r > rx) r = rx < 4 * mr ? 4 * mr : rx; /* the block's X stays in L2 */
   if (r > most) r = most;
   if (r > n) r = n;
-  if (r > LINLOSS_I_MR) r -= r % LINLOSS_I_MR;
+  if (r > mr) r -= r % mr;
   return r ? r : 1;
 }
 
@@ -1763,8 +1777,8 @@ static inline double LINLOSS_I_FN(linloss_i_rows_)(int kind, size_t first, size_
      backward  Gt_jk += sum_i dS_ij X_ik
    with Wt, Gt the class-major (C x D) forms of W and dW: LINLOSS_W_CD is
    that form already, LINLOSS_W_DC goes through transposed copies. Register
-   tiles: LINLOSS_I_MR rows x LINLOSS_I_NR classes forward, LINLOSS_I_NR classes
-   x LINLOSS_I_KV vectors of D backward. */
+   tiles: LINLOSS_I_MR rows x LINLOSS_I_NR classes forward (SMR x SNR for a W
+   in L2), LINLOSS_I_BNR classes x LINLOSS_I_KV vectors of D backward. */
 
 /* The tiles always compute their full size with loops of constant length, so
    that the compiler keeps them in registers; at the edges of the matrices the
@@ -1887,8 +1901,10 @@ static inline void LINLOSS_I_FN(linloss_i_forward_)(int small, size_t r, size_t 
   LINLOSS_I_FN(linloss_i_bias_rows_)(r, c, b, S);
   if (c <= 2) /* binary: tiles of 2 classes, as many rows as registers allow */
     LINLOSS_I_FN(linloss_i_fwd_tiles_)(LINLOSS_I_ACC / 2, 2, small, kc, r, d, c, X, ldx, Wt, ldw, S, Xc, ldc);
+  else if (small)
+    LINLOSS_I_FN(linloss_i_fwd_tiles_)(LINLOSS_I_SMR, LINLOSS_I_SNR, 1, kc, r, d, c, X, ldx, Wt, ldw, S, Xc, ldc);
   else
-    LINLOSS_I_FN(linloss_i_fwd_tiles_)(LINLOSS_I_MR, LINLOSS_I_NR, small, kc, r, d, c, X, ldx, Wt, ldw, S, Xc, ldc);
+    LINLOSS_I_FN(linloss_i_fwd_tiles_)(LINLOSS_I_MR, LINLOSS_I_NR, 0, kc, r, d, c, X, ldx, Wt, ldw, S, Xc, ldc);
 }
 
 /* The row loop of a backward tile of nt classes x kt vectors (constants
@@ -2350,7 +2366,7 @@ static inline linloss_status LINLOSS_I_FN(linloss_i_linear_)(
   J.pl = linloss_i_plan_make(J.dc, n, d, c, sizeof(LINLOSS_I_T));
   J.d = d, J.c = c, J.X = X, J.ldx = ldx, J.y = y, J.b = b, J.o = o, J.scale = scale, J.pw = pw;
   J.db = db, J.pred = pred;
-  J.rows = linloss_i_block_rows(J.pl.small, n, d, c, sizeof(LINLOSS_I_T));
+  J.rows = linloss_i_block_rows(&J.pl, n, d, c, sizeof(LINLOSS_I_T));
   J.chunk = linloss_i_chunk_rows(J.rows, d, c);
   /* the backward's class-major accumulator: rows that crowd into few L1
      sets (as X's do, see below; judged on the first 16, a few tiles' worth)
