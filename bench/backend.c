@@ -62,11 +62,13 @@ int BENCH_FN(bench_softmax_scores_f32_)(size_t n, size_t c, const float *S, cons
                                         float *loss, float *dS);
 int BENCH_FN(bench_svm_scores_f32_)(size_t n, size_t c, const float *S, const int32_t *y,
                                     float *loss, float *dS) {
-  return (int)linloss_svm_scores_f32(n, c, S, c, y, NULL, loss, dS, c);
+  linloss_options o = bench_opts(BENCH_W_DC, 0);
+  return (int)linloss_svm_scores_f32(n, c, S, c, y, &o, loss, dS, c);
 }
 int BENCH_FN(bench_softmax_scores_f32_)(size_t n, size_t c, const float *S, const int32_t *y,
                                         float *loss, float *dS) {
-  return (int)linloss_softmax_scores_f32(n, c, S, c, y, NULL, loss, dS, c);
+  linloss_options o = bench_opts(BENCH_W_DC, 0);
+  return (int)linloss_softmax_scores_f32(n, c, S, c, y, &o, loss, dS, c);
 }
 
 #include "peak.h"
