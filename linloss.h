@@ -346,6 +346,9 @@ typedef double linloss_i_t_f64;
      linloss_i_vexp(a)            exp, see the accuracy notes of each backend
      linloss_i_vlog1p(a)          log(1 + a) for a in [0, 1]
      linloss_i_vlog(a)            log a for a in [2^-120, 2^120]
+   and may define
+     linloss_i_vmaskbits(m)       the lanes of a mask as the low W bits of an
+                                  unsigned (lane i: bit i)
    The kernels in the template are written once against these. */
 
 
@@ -421,6 +424,7 @@ typedef simde__m128d linloss_i_q_f64;
 #define linloss_i_veq(a, b) LINLOSS_I_XP(cmp_)(a, b, LINLOSS_I_XC(CMP_EQ_OQ))
 #define linloss_i_visnan(a) LINLOSS_I_XP(cmp_)(a, a, LINLOSS_I_XC(CMP_UNORD_Q))
 #define linloss_i_vsel(m, a, b) LINLOSS_I_XP(blendv_)(b, a, m)
+#define linloss_i_vmaskbits(m) ((unsigned)LINLOSS_I_XP(movemask_)(m))
 #define linloss_i_vround(a) \
   LINLOSS_I_XP(round_)(a, LINLOSS_I_XC(MM_FROUND_TO_NEAREST_INT) | LINLOSS_I_XC(MM_FROUND_NO_EXC))
 #define linloss_i_vshl_mant(a)                                                      \
@@ -552,6 +556,7 @@ typedef __mmask8 linloss_i_m_f64;
 #define linloss_i_veq(a, b) LINLOSS_I_CAT(LINLOSS_I_ZP(cmp_), _mask)(a, b, _CMP_EQ_OQ)
 #define linloss_i_visnan(a) LINLOSS_I_CAT(LINLOSS_I_ZP(cmp_), _mask)(a, a, _CMP_UNORD_Q)
 #define linloss_i_vsel(m, a, b) LINLOSS_I_ZP(mask_blend_)(m, b, a)
+#define linloss_i_vmaskbits(m) ((unsigned)(m))
 #define linloss_i_vhsum(v) LINLOSS_I_ZP(reduce_add_)(v)
 #define linloss_i_vhmax(v) LINLOSS_I_ZP(reduce_max_)(v)
 #define linloss_i_vround(a) LINLOSS_I_ZP(roundscale_)(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
@@ -939,6 +944,17 @@ static inline linloss_status linloss_i_check_params(const linloss_options *o, si
 }
 
 /* The weight of sample i: 0 for the ignore label. */
+/* The set bits of x < 2^32 */
+static inline unsigned linloss_i_popcount(uint32_t x) {
+#if defined(__GNUC__) && defined(__POPCNT__)
+  return (unsigned)__builtin_popcount(x);
+#else
+  x = x - ((x >> 1) & 0x55555555u);
+  x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
+  return (unsigned)((((x + (x >> 4)) & 0x0F0F0F0Fu) * 0x01010101u) >> 24);
+#endif
+}
+
 static inline double linloss_i_weight(const linloss_options *o, const int32_t *y, size_t i) {
   double w = 1.0;
   if (o->ignore_label != LINLOSS_NO_IGNORE && y[i] == o->ignore_label) return 0.0;
@@ -1647,6 +1663,66 @@ static inline double LINLOSS_I_FN(linloss_i_rows_small_)(size_t first, size_t r,
   return LINLOSS_I_FN(linloss_i_lanes_out_)(first, r, c, w, li, o, pw, t, dS, ldds);
 }
 
+#ifdef linloss_i_vmaskbits
+/* The SVM of small C (Weston-Watkins, c < 2 W) over a whole block of W
+   rows stored one after the other (lds = c), without weights but pw and
+   with hinge power 1: the block is c vectors, taken as they lie, with no
+   transposes. Each lane's row's target score (and the flat position of its
+   target) comes from per-row broadcasts; a row's g_y = -gs (its count of
+   positive margins), counted from the bits of the margins' masks. The loss
+   and the gradients are those of linloss_i_svm_small_, bit for bit, but
+   the loss's sum (the block's losses added as floats, then times pw).
+   Returns 0 without writing anything when the block needs that kernel: an
+   ignored label, or a NaN (which a mask cannot count). */
+static inline int LINLOSS_I_FN(linloss_i_svm_flat_)(size_t first, size_t c, const LINLOSS_I_T *S,
+                                                  const int32_t *y, const linloss_options *o,
+                                                  double scale, double pw, LINLOSS_I_T *dS,
+                                                  double *loss) {
+  enum { W = LINLOSS_I_W, LEN = 2 * LINLOSS_I_W * LINLOSS_I_W };
+  LINLOSS_I_T syf[LEN + LINLOSS_I_W], tpf[LEN + LINLOSS_I_W], g[LEN];
+  uint64_t bits[LEN / 64 + 1];
+  const LINLOSS_I_T g1 = LINLOSS_I_FN(linloss_i_gscale_)(pw * scale);
+  const LINLOSS_I_V zero = linloss_i_vzero(), vdelta = linloss_i_vset1((LINLOSS_I_T)o->delta);
+  const LINLOSS_I_V vg1 = linloss_i_vset1(g1), step = linloss_i_vset1((LINLOSS_I_T)W);
+  LINLOSS_I_V vl = zero, vp = linloss_i_vload(LINLOSS_I_FN(linloss_i_iota_)); /* the lanes' flat positions */
+  LINLOSS_I_T sum, *out = dS && dS != S ? dS : g; /* in place (or no dS): through g, as S may be needed again */
+  size_t l, v;
+  for (l = 0; l < W; l++) { /* row l's c lanes from l c: its target score and target's position */
+    const int32_t yl = y[first + l];
+    if (o->ignore_label != LINLOSS_NO_IGNORE && yl == o->ignore_label) return 0;
+    const LINLOSS_I_V sy = linloss_i_vset1(S[l * c + (size_t)yl]);
+    const LINLOSS_I_V tp = linloss_i_vset1((LINLOSS_I_T)(l * c + (size_t)yl));
+    linloss_i_vstore(syf + l * c, sy);
+    linloss_i_vstore(tpf + l * c, tp);
+    if (c > W) {
+      linloss_i_vstore(syf + l * c + W, sy);
+      linloss_i_vstore(tpf + l * c + W, tp);
+    }
+  }
+  memset(bits, 0, sizeof bits);
+  for (v = 0; v < c; v++, vp = linloss_i_vadd(vp, step)) {
+    const LINLOSS_I_M isy = linloss_i_veq(linloss_i_vload(tpf + v * W), vp);
+    const LINLOSS_I_V m = linloss_i_vadd(linloss_i_vsub(linloss_i_vload(S + v * W), linloss_i_vload(syf + v * W)), vdelta);
+    const LINLOSS_I_V h = linloss_i_vsel(isy, zero, linloss_i_vrelu(m)); /* NaN stays */
+    const LINLOSS_I_M pos = linloss_i_vgt(h, zero);
+    vl = linloss_i_vadd(vl, h);
+    linloss_i_vstore(out + v * W, linloss_i_vsel(pos, vg1, zero));
+    bits[v * W / 64] |= (uint64_t)linloss_i_vmaskbits(pos) << (v * W % 64); /* W divides 64 */
+  }
+  sum = linloss_i_vhsum(vl);
+  if (sum != sum) return 0;
+  for (l = 0; dS && l < W; l++) { /* g_y: the row's c bits from l c counted */
+    const size_t at = l * c, wd = at / 64, sh = at % 64;
+    uint64_t b = bits[wd] >> sh;
+    if (sh + c > 64) b |= bits[wd + 1] << (64 - sh);
+    out[at + (size_t)y[first + l]] = -g1 * (LINLOSS_I_T)linloss_i_popcount((uint32_t)(b & (((uint64_t)1 << c) - 1)));
+  }
+  if (dS && out != dS) memcpy(dS, g, W * c * sizeof(LINLOSS_I_T));
+  *loss = pw * (double)sum;
+  return 1;
+}
+#endif
+
 /* The SVM of small C (Weston-Watkins), one row per lane: per row
    L = sum_{j != y} h(s_j - s_y + delta), g_j = gs h'(s_j - s_y + delta)
    for j != y and g_y = -gs sum_{j != y} h'(...), as in linloss_i_svm_row_. */
@@ -1746,9 +1822,20 @@ static inline double LINLOSS_I_FN(linloss_i_rows_)(int kind, size_t first, size_
   if (LINLOSS_I_W > 1 && c <= LINLOSS_SMALL_C &&
       (kind == LINLOSS_I_KIND_SOFTMAX ||
        (o->svm_variant == LINLOSS_SVM_WW && c < 2 * LINLOSS_I_W && c % LINLOSS_I_W != 0))) {
+#ifdef linloss_i_vmaskbits
+    const int flat = kind == LINLOSS_I_KIND_SVM && o->hinge_power == 1 && !o->class_weight &&
+                     !o->sample_weight && !o->sample_loss && lds == c && (!dS || ldds == c);
+#endif
     for (i = 0; i < r; i += LINLOSS_I_W) {
       const size_t k = r - i < LINLOSS_I_W ? r - i : LINLOSS_I_W;
       LINLOSS_I_T *g = dS ? dS + i * ldds : NULL;
+#ifdef linloss_i_vmaskbits
+      double l;
+      if (flat && k == LINLOSS_I_W && LINLOSS_I_FN(linloss_i_svm_flat_)(first + i, c, S + i * lds, y, o, scale, pw, g, &l)) {
+        acc += l;
+        continue;
+      }
+#endif
       acc += kind == LINLOSS_I_KIND_SOFTMAX
                  ? LINLOSS_I_FN(linloss_i_rows_small_)(first + i, k, c, S + i * lds, lds, y, o, scale, pw, g, ldds)
                  : LINLOSS_I_FN(linloss_i_svm_small_)(first + i, k, c, S + i * lds, lds, y, o, scale, pw, g, ldds);
