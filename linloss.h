@@ -1685,13 +1685,13 @@ static inline int LINLOSS_I_FN(linloss_i_svm_flat_)(size_t first, size_t c, cons
   const LINLOSS_I_V zero = linloss_i_vzero(), vdelta = linloss_i_vset1((LINLOSS_I_T)o->delta);
   const LINLOSS_I_V vg1 = linloss_i_vset1(g1), step = linloss_i_vset1((LINLOSS_I_T)W);
   LINLOSS_I_V vl = zero, vp = linloss_i_vload(LINLOSS_I_FN(linloss_i_iota_)); /* the lanes' flat positions */
-  LINLOSS_I_T sum, *out = dS && dS != S ? dS : g; /* in place (or no dS): through g, as S may be needed again */
+  LINLOSS_I_T sum, at = 0, *out = dS && dS != S ? dS : g; /* in place (or no dS): through g, as S may be needed again */
   size_t l, v;
-  for (l = 0; l < W; l++) { /* row l's c lanes from l c: its target score and target's position */
-    const int32_t yl = y[first + l];
+  for (l = 0; l < W; l++, at += (LINLOSS_I_T)c) { /* row l's c lanes from at = l c: its target */
+    const int32_t yl = y[first + l];                 /* score and its target's position */
     if (o->ignore_label != LINLOSS_NO_IGNORE && yl == o->ignore_label) return 0;
     const LINLOSS_I_V sy = linloss_i_vset1(S[l * c + (size_t)yl]);
-    const LINLOSS_I_V tp = linloss_i_vset1((LINLOSS_I_T)(l * c + (size_t)yl));
+    const LINLOSS_I_V tp = linloss_i_vset1((LINLOSS_I_T)yl + at); /* from an int32: one conversion */
     linloss_i_vstore(syf + l * c, sy);
     linloss_i_vstore(tpf + l * c, tp);
     if (c > W) {
