@@ -1672,8 +1672,10 @@ static inline double LINLOSS_I_FN(linloss_i_rows_small_)(size_t first, size_t r,
    positive margins), counted from the bits of the margins' masks. The loss
    and the gradients are those of linloss_i_svm_small_, bit for bit, but
    the loss's sum (the block's losses added as floats, then times pw).
-   Returns 0 without writing anything when the block needs that kernel: an
-   ignored label, or a NaN (which a mask cannot count). */
+   Returns 0 when the block needs that kernel, which then writes all of
+   it: an ignored label, a NaN (which a mask cannot count) or an infinite
+   sum (a float overflow, or an infinite margin). In place (dS = S) nothing
+   is written before that is known. */
 static inline int LINLOSS_I_FN(linloss_i_svm_flat_)(size_t first, size_t c, const LINLOSS_I_T *S,
                                                   const int32_t *y, const linloss_options *o,
                                                   double scale, double pw, LINLOSS_I_T *dS,
@@ -1710,12 +1712,12 @@ static inline int LINLOSS_I_FN(linloss_i_svm_flat_)(size_t first, size_t c, cons
     bits[v * W / 64] |= (uint64_t)linloss_i_vmaskbits(pos) << (v * W % 64); /* W divides 64 */
   }
   sum = linloss_i_vhsum(vl);
-  if (sum != sum) return 0;
+  if (!(sum - sum == 0)) return 0; /* NaN, or inf: maybe the float sum overflowing, which rows summed apart in double do not */
   for (l = 0; dS && l < W; l++) { /* g_y: the row's c bits from l c counted */
-    const size_t at = l * c, wd = at / 64, sh = at % 64;
+    const size_t p = l * c, wd = p / 64, sh = p % 64;
     uint64_t b = bits[wd] >> sh;
     if (sh + c > 64) b |= bits[wd + 1] << (64 - sh);
-    out[at + (size_t)y[first + l]] = -g1 * (LINLOSS_I_T)linloss_i_popcount((uint32_t)(b & (((uint64_t)1 << c) - 1)));
+    out[p + (size_t)y[first + l]] = -g1 * (LINLOSS_I_T)linloss_i_popcount((uint32_t)(b & (((uint64_t)1 << c) - 1)));
   }
   if (dS && out != dS) memcpy(dS, g, W * c * sizeof(LINLOSS_I_T));
   *loss = pw * (double)sum;

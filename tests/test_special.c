@@ -706,6 +706,55 @@ static void test_svm_special(const api *a) {
   group_end();
 }
 
+/* f32 rows whose losses are FLT_MAX / 2: a block of them added in float
+   overflows, their sum in double (the library's) and their mean do not.
+   Rows one after the other, and with a stride. (In f64 the double sum
+   itself overflows: not tested.) */
+static void test_svm_block_overflow(const api *a) {
+  static const size_t cs[] = {3, 5, 7, 10, 20};
+  const double m = a->max / 4;
+  const size_t n = 40;
+  size_t ci, i, j;
+  if (a->es != 4) return;
+  group_begin("%s SVM: %zu rows of loss FLT_MAX / 2, mean reduction: the loss and dS finite and right", a->name, n);
+  for (ci = 0; ci < sizeof cs / sizeof cs[0]; ci++) {
+    const size_t c = cs[ci];
+    int strided;
+    for (strided = 0; strided < 2; strided++) {
+      const size_t ld = c + (size_t)strided;
+      double *v = (double *)xmalloc(n * ld * sizeof(double));
+      int32_t *y = (int32_t *)xmalloc(n * sizeof(int32_t));
+      void *S, *dS, *loss = tbuf(a, NULL, 1, -1);
+      linloss_options o = opts(LINLOSS_MEAN, 0);
+      const double want = a->round(a->round(m - -m) + 1), gl = a->round(1.0 / (double)n);
+      linloss_status st;
+      for (i = 0; i < n; i++) { /* s = (-m, m, -3m, ...), y = 0: one margin 2m + 1, the others -2m + 1 */
+        y[i] = 0;
+        for (j = 0; j < ld; j++) v[i * ld + j] = j == 0 ? -m : j == 1 ? m : -3 * m;
+      }
+      S = tbuf(a, v, n * ld, 0);
+      dS = tbuf(a, NULL, n * ld, -7);
+      CALL(st, a->svm_scores(n, c, S, ld, y, &o, loss, dS, ld));
+      G.checks++;
+      if (st != LINLOSS_OK) fail("C = %zu, stride %zu: status %d", c, ld, (int)st);
+      else if (!matches(a->get(loss, 0), want, 4 * a->u * want))
+        fail("C = %zu, stride %zu: loss %.9g, want %.9g", c, ld, a->get(loss, 0), want);
+      else
+        for (i = 0; i < n; i++)
+          for (j = 0; j < c; j++) {
+            const double g = a->get(dS, i * ld + j), gw = j == 0 ? -gl : j == 1 ? gl : 0;
+            if (g != gw) {
+              fail("C = %zu, stride %zu: dS[%zu][%zu] = %.9g, want %.9g", c, ld, i, j, g, gw);
+              i = n;
+              break;
+            }
+          }
+      free(v), free(y), free(S), free(dS), free(loss);
+    }
+  }
+  group_end();
+}
+
 /* ------------------------------------------------------------ logistic */
 
 static void test_logistic_tails(const api *a) {
@@ -1194,6 +1243,7 @@ int main(void) {
     test_softmax_smoothing_range(a);
     test_softmax_exact(a);
     test_svm_special(a);
+    test_svm_block_overflow(a);
     test_logistic_tails(a);
     test_denormals(a);
     test_tiny_weights(a);
