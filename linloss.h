@@ -943,7 +943,6 @@ static inline linloss_status linloss_i_check_params(const linloss_options *o, si
   return LINLOSS_OK;
 }
 
-/* The weight of sample i: 0 for the ignore label. */
 /* The set bits of x < 2^32 */
 static inline unsigned linloss_i_popcount(uint32_t x) {
 #if defined(__GNUC__) && defined(__POPCNT__)
@@ -955,6 +954,7 @@ static inline unsigned linloss_i_popcount(uint32_t x) {
 #endif
 }
 
+/* The weight of sample i: 0 for the ignore label. */
 static inline double linloss_i_weight(const linloss_options *o, const int32_t *y, size_t i) {
   double w = 1.0;
   if (o->ignore_label != LINLOSS_NO_IGNORE && y[i] == o->ignore_label) return 0.0;
@@ -1691,9 +1691,10 @@ static inline int LINLOSS_I_FN(linloss_i_svm_flat_)(size_t first, size_t c, cons
   size_t l, v;
   for (l = 0; l < W; l++, at += (LINLOSS_I_T)c) { /* row l's c lanes from at = l c: its target */
     const int32_t yl = y[first + l];                 /* score and its target's position */
+    LINLOSS_I_V sy, tp;
     if (o->ignore_label != LINLOSS_NO_IGNORE && yl == o->ignore_label) return 0;
-    const LINLOSS_I_V sy = linloss_i_vset1(S[l * c + (size_t)yl]);
-    const LINLOSS_I_V tp = linloss_i_vset1((LINLOSS_I_T)yl + at); /* from an int32: one conversion */
+    sy = linloss_i_vset1(S[l * c + (size_t)yl]);
+    tp = linloss_i_vset1((LINLOSS_I_T)yl + at); /* from an int32: one conversion */
     linloss_i_vstore(syf + l * c, sy);
     linloss_i_vstore(tpf + l * c, tp);
     if (c > W) {
