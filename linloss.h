@@ -1541,6 +1541,59 @@ static inline double LINLOSS_I_FN(linloss_i_svm_row_)(const LINLOSS_I_T *s, size
   }
 }
 
+#ifdef linloss_i_vmaskbits
+/* linloss_i_svm_row_ for the Weston-Watkins SVM of hinge power 1 and a
+   finite target score (0 otherwise, with nothing written): no branch per
+   vector. The vector holding the target goes first, with the target's lane
+   masked out; then the other whole vectors, a fixed count of them from the
+   one after it (round to the row's start); then the part-filled tail,
+   filled with -inf. g_y counts the margins' mask bits. A NaN score gives
+   NaN where linloss_i_svm_row_ does: its lane of g (h is stored where the
+   margin is not positive) and the loss sum, and then g_y. */
+static inline int LINLOSS_I_FN(linloss_i_svm_ww_)(const LINLOSS_I_T *s, size_t c, size_t y, LINLOSS_I_T delta,
+                                                LINLOSS_I_T *g, LINLOSS_I_T gs, double *loss) {
+  const size_t cf = c - c % LINLOSS_I_W, jt = y - y % LINLOSS_I_W, kt = jt < cf ? LINLOSS_I_W : c - cf;
+  const LINLOSS_I_T sy = s[y], ninf = (LINLOSS_I_T)-INFINITY;
+  const LINLOSS_I_V zero = linloss_i_vzero(), vsy = linloss_i_vset1(sy), vdelta = linloss_i_vset1(delta);
+  const LINLOSS_I_V vgs = linloss_i_vset1(gs);
+  LINLOSS_I_V vl, m, h;
+  LINLOSS_I_M pos;
+  LINLOSS_I_T lsum;
+  unsigned cnt;
+  size_t j;
+  if (!(sy - sy == 0)) return 0;
+  m = linloss_i_vadd(linloss_i_vsub(linloss_i_vload_n(s + jt, kt, ninf), vsy), vdelta);
+  h = linloss_i_vsel(linloss_i_veq(linloss_i_vload(LINLOSS_I_FN(linloss_i_iota_)), linloss_i_vset1((LINLOSS_I_T)(y - jt))),
+                     zero, linloss_i_vrelu(m));
+  pos = linloss_i_vgt(h, zero);
+  vl = h;
+  cnt = linloss_i_popcount(linloss_i_vmaskbits(pos));
+  if (g) linloss_i_vstore_n(g + jt, linloss_i_vsel(pos, vgs, h), kt);
+  for (j = 0; j < cf; j += LINLOSS_I_W) {
+    if (j == jt) j += LINLOSS_I_W;
+    if (j >= cf) break;
+    m = linloss_i_vadd(linloss_i_vsub(linloss_i_vload(s + j), vsy), vdelta);
+    h = linloss_i_vrelu(m);
+    pos = linloss_i_vgt(m, zero);
+    vl = linloss_i_vadd(vl, h);
+    cnt += linloss_i_popcount(linloss_i_vmaskbits(pos));
+    if (g) linloss_i_vstore(g + j, linloss_i_vsel(pos, vgs, h));
+  }
+  if (jt < cf && cf < c) {
+    m = linloss_i_vadd(linloss_i_vsub(linloss_i_vload_n(s + cf, c - cf, ninf), vsy), vdelta);
+    h = linloss_i_vrelu(m);
+    pos = linloss_i_vgt(m, zero);
+    vl = linloss_i_vadd(vl, h);
+    cnt += linloss_i_popcount(linloss_i_vmaskbits(pos));
+    if (g) linloss_i_vstore_n(g + cf, linloss_i_vsel(pos, vgs, h), c - cf);
+  }
+  lsum = linloss_i_vhsum(vl);
+  if (g) g[y] = -gs * (lsum == lsum ? (LINLOSS_I_T)cnt : lsum);
+  *loss = (double)lsum;
+  return 1;
+}
+#endif
+
 /* The one-row-per-lane kernels, for C up to LINLOSS_SMALL_C: up to W rows
    at once, one per lane, with the scores transposed (t[j] holds class j of
    the W rows; whole W x W blocks go through registers). Where the row
@@ -1815,6 +1868,10 @@ static inline double LINLOSS_I_FN(linloss_i_rows_)(int kind, size_t first, size_
                                                  const LINLOSS_I_T *S, size_t lds,
                                                  const int32_t *y, const linloss_options *o,
                                                  double scale, double pw, LINLOSS_I_T *dS, size_t ldds) {
+#ifdef linloss_i_vmaskbits /* the plain SVM's row kernel */
+  const int ww = o->svm_variant == LINLOSS_SVM_WW && o->hinge_power == 1;
+  const LINLOSS_I_T delta = (LINLOSS_I_T)o->delta;
+#endif
   double acc = 0;
   size_t i;
   if (kind == LINLOSS_I_KIND_LOGISTIC) return LINLOSS_I_FN(linloss_i_logistic_rows_)(first, r, S, y, o, scale, pw, dS);
@@ -1860,7 +1917,11 @@ static inline double LINLOSS_I_FN(linloss_i_rows_)(int kind, size_t first, size_
       if (g) memset(g, 0, c * sizeof(LINLOSS_I_T));
     } else {
       LINLOSS_I_T gs = LINLOSS_I_FN(linloss_i_gscale_)(w * scale);
-      l = w * LINLOSS_I_FN(linloss_i_svm_row_)(s, c, (size_t)y[i], o, g, gs);
+#ifdef linloss_i_vmaskbits
+      if (!(ww && LINLOSS_I_FN(linloss_i_svm_ww_)(s, c, (size_t)y[i], delta, g, gs, &l)))
+#endif
+        l = LINLOSS_I_FN(linloss_i_svm_row_)(s, c, (size_t)y[i], o, g, gs);
+      l *= w;
       acc += l;
     }
     if (o->sample_loss) o->sample_loss[i] = l / pw;

@@ -650,7 +650,7 @@ static void test_svm_special(const api *a) {
   size_t ci, k, id;
   int variant, power;
   group_begin("%s SVM (WW and CS, hinge and squared): +-1e30, +-FLT_MAX, +-%s, +-inf, all-equal scores;"
-              " C = 2 .. %zu; exact",
+              " one NaN; C = 2 .. %zu; exact",
               a->name, a->es == 4 ? "FLT_MAX" : "DBL_MAX", g_cs[NCS - 1]);
   for (ci = 0; ci < NCS; ci++)
     for (variant = 0; variant < 2; variant++)
@@ -701,6 +701,19 @@ static void test_svm_special(const api *a) {
                      deltas[id]);
             check_rows(a, K_SVM, r, c, y, &o, 1, what);
             free(r);
+          }
+          { /* one NaN: after the target, in the last class, in the target */
+            const size_t at[3] = {(y + 1) % c, c - 1, y};
+            const double val[2] = {0, NAN};
+            int t;
+            for (t = 0; t < 3; t++) {
+              const size_t idx[2] = {y, at[t]};
+              double *r = make_row(c, 0.5, 2, idx, val);
+              snprintf(what, sizeof what, "%s power %d delta %g: NaN in class %zu (target %zu)", variant ? "CS" : "WW",
+                       power, deltas[id], at[t], y);
+              check_rows(a, K_SVM, r, c, y, &o, 1, what);
+              free(r);
+            }
           }
         }
   group_end();
