@@ -805,9 +805,11 @@ static const double linloss_i_inv_factorial[14] = {
 #if defined(__GNUC__)
 #define LINLOSS_I_TILE static inline __attribute__((always_inline))
 #define LINLOSS_I_KERNEL static __attribute__((noinline, unused))
+#define LINLOSS_I_PREFETCH(p, write) __builtin_prefetch((p), (write), 3)
 #else
 #define LINLOSS_I_TILE static inline
 #define LINLOSS_I_KERNEL static inline
+#define LINLOSS_I_PREFETCH(p, write) ((void)(p))
 #endif
 /* Tile shapes: forward MR rows x NR classes, backward BNR classes x KV
    vectors, outer-product form OMR rows x ONV vectors; at most ACC
@@ -1423,7 +1425,7 @@ static inline double LINLOSS_I_FN(linloss_i_softmax_block_)(size_t first, size_t
                                                           const LINLOSS_I_T *S, size_t lds,
                                                           const int32_t *y, const linloss_options *o,
                                                           double scale, double pw, LINLOSS_I_T *dS,
-                                                          size_t ldds) {
+                                                          size_t ldds, size_t nr) {
   const LINLOSS_I_T ninf = (LINLOSS_I_T)-INFINITY;
   const double eps = o->label_smoothing, h = linloss_i_dev_scale(c);
   const LINLOSS_I_V vh = linloss_i_vset1(h);
@@ -1442,9 +1444,9 @@ static inline double LINLOSS_I_FN(linloss_i_softmax_block_)(size_t first, size_t
     LINLOSS_I_CHUNKS(j, k, c) vm = linloss_i_vmax(vm, linloss_i_vload_n(s + j, k, ninf));
     mx[i] = linloss_i_vhmax(vm);
   }
-  for (i = 0; i < r; i++) { /* e^{s - m} (into dS), their sums */
-    const LINLOSS_I_T *s = S + i * lds;
-    LINLOSS_I_T *g = dS ? dS + i * ldds : NULL;
+  for (i = 0; i < r; i++) { /* e^{s - m} (into dS), their sums; the next block's row i fetched */
+    const LINLOSS_I_T *s = S + i * lds, *ns = i < nr ? S + (r + i) * lds : NULL;
+    LINLOSS_I_T *g = dS ? dS + i * ldds : NULL, *ng = ns && dS && dS != S ? dS + (r + i) * ldds : NULL;
     LINLOSS_I_V vm, vmh, vsum = linloss_i_vzero(), vdev = linloss_i_vzero();
     sm[i] = 1;
     if (w[i] == 0) {
@@ -1459,6 +1461,8 @@ static inline double LINLOSS_I_FN(linloss_i_softmax_block_)(size_t first, size_t
       if (eps > 0) /* (s - m) h, as s h - m h: no overflow, even for s - m beyond the type */
         vdev = linloss_i_vadd(vdev, linloss_i_vsub(linloss_i_vmul(linloss_i_vload_n(s + j, k, mx[i]), vh), vmh));
       if (g) linloss_i_vstore_n(g + j, e, k);
+      if (ns) LINLOSS_I_PREFETCH(ns + j, 0);
+      if (ng) LINLOSS_I_PREFETCH(ng + j, 1);
     }
     sm[i] = linloss_i_vhsum(vsum);
     dv[i] = linloss_i_vhsum(vdev);
@@ -1904,9 +1908,10 @@ static inline double LINLOSS_I_FN(linloss_i_rows_)(int kind, size_t first, size_
   }
   if (kind == LINLOSS_I_KIND_SOFTMAX) {
     const size_t fit = LINLOSS_I_SM_ELEMS / c, rows = fit < 1 ? 1 : fit < LINLOSS_I_SM_ROWS ? fit : LINLOSS_I_SM_ROWS;
-    for (i = 0; i < r; i += rows)
+    for (i = 0; i < r; i += rows) /* and the next block's row count */
       acc += LINLOSS_I_FN(linloss_i_softmax_block_)(first + i, r - i < rows ? r - i : rows, c, S + i * lds, lds, y,
-                                                  o, scale, pw, dS ? dS + i * ldds : NULL, ldds);
+                                                  o, scale, pw, dS ? dS + i * ldds : NULL, ldds,
+                                                  r - i <= rows ? 0 : r - i - rows < rows ? r - i - rows : rows);
     return acc;
   }
   for (i = first; i < first + r; i++) {
