@@ -1605,6 +1605,9 @@ static inline int LINLOSS_I_FN(linloss_i_svm_ww_)(const LINLOSS_I_T *s, size_t c
 }
 #endif
 
+/* LINLOSS_SMALL_C rounded up to whole vectors: the rows of their t */
+#define LINLOSS_I_SMALL_CW ((LINLOSS_SMALL_C + LINLOSS_I_W - 1) / LINLOSS_I_W * LINLOSS_I_W)
+
 /* The one-row-per-lane kernels, for C up to LINLOSS_SMALL_C: up to W rows
    at once, one per lane, with the scores transposed (t[j] holds class j of
    the W rows; whole W x W blocks go through registers). Where the row
@@ -1648,7 +1651,8 @@ static inline void LINLOSS_I_FN(linloss_i_lanes_in_)(size_t first, size_t r, siz
     LINLOSS_I_UNROLL
     for (l = 0; l < LINLOSS_I_W; l++) v[l] = l < r ? linloss_i_vload_n(S + l * lds + j, k, 0) : linloss_i_vzero();
     linloss_i_vtranspose(v);
-    for (l = 0; l < k; l++) linloss_i_vstore(t[j + l], v[l]);
+    LINLOSS_I_UNROLL /* all W: a whole number of blocks fits in t (a loop to k became a call to memcpy) */
+    for (l = 0; l < LINLOSS_I_W; l++) linloss_i_vstore(t[j + l], v[l]);
   }
 }
 
@@ -1684,7 +1688,7 @@ static inline double LINLOSS_I_FN(linloss_i_rows_small_)(size_t first, size_t r,
                                                        const int32_t *y, const linloss_options *o,
                                                        double scale, double pw, LINLOSS_I_T *dS,
                                                        size_t ldds) {
-  LINLOSS_I_T t[LINLOSS_SMALL_C][LINLOSS_I_W], lab[LINLOSS_I_W], gsc[LINLOSS_I_W];
+  LINLOSS_I_T t[LINLOSS_I_SMALL_CW][LINLOSS_I_W], lab[LINLOSS_I_W], gsc[LINLOSS_I_W];
   LINLOSS_I_T mb[LINLOSS_I_W], lg[LINLOSS_I_W], yb[LINLOSS_I_W], db[LINLOSS_I_W];
   double w[LINLOSS_I_W], li[LINLOSS_I_W];
   const double eps = o->label_smoothing, h = linloss_i_dev_scale(c);
@@ -1798,7 +1802,7 @@ static inline double LINLOSS_I_FN(linloss_i_svm_small_)(size_t first, size_t r, 
                                                       const int32_t *y, const linloss_options *o,
                                                       double scale, double pw, LINLOSS_I_T *dS,
                                                       size_t ldds) {
-  LINLOSS_I_T t[LINLOSS_SMALL_C][LINLOSS_I_W], lab[LINLOSS_I_W], gsc[LINLOSS_I_W];
+  LINLOSS_I_T t[LINLOSS_I_SMALL_CW][LINLOSS_I_W], lab[LINLOSS_I_W], gsc[LINLOSS_I_W];
   LINLOSS_I_T lb[LINLOSS_I_W], cb[LINLOSS_I_W];
   double w[LINLOSS_I_W], li[LINLOSS_I_W];
   const int power = o->hinge_power;
