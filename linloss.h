@@ -737,12 +737,12 @@ static inline double linloss_i_log1p_f64(double x) { return log1p(x); }
    by a polynomial on |r| <= ln2 / 2: for f32 of degree 6, 1 + r + c2 r^2 + ..
    + c6 r^6 with float coefficients fitted for the least largest relative
    error (0.053 ulp of float over the interval; each coefficient rounded to
-   float in turn, the later ones fitted again), for f64 the Taylor polynomial
-   to degree 13,
-   2^n applied in one step where the backend has an instruction for it
-   (AVX-512's scalef), else in two halves, so that results down to the
-   smallest denormal are rounded once. x is clamped first: exp gives +0 below -104 (f32) / -746
-   (f64) and -inf, +inf above 89 / 710, NaN for NaN. */
+   float in turn, the later ones fitted again: scripts/fit_exp_poly.py), for
+   f64 the Taylor polynomial to degree 13; 2^n applied in one step where the
+   backend has an instruction for it (AVX-512's scalef), else in two halves,
+   so that results down to the smallest denormal are rounded once. x is
+   clamped first: exp gives +0 below -104 (f32) / -746 (f64) and -inf, +inf
+   above 89 / 710, NaN for NaN. */
 #if LINLOSS_BACKEND != LINLOSS_BACKEND_SCALAR
 static const float linloss_i_exp_poly_f32[7] = {1.0f, 1.0f, 0.4999999403953552f, 0.1666652113199234f,
                                                  0.041668277233839035f, 0.008368692360818386f,
@@ -1430,7 +1430,11 @@ static inline LINLOSS_I_T LINLOSS_I_FN(linloss_i_gscale_)(double v) {
    g = gs (softmax - q). Same arguments and results as linloss_i_rows_.
    A block holds at most LINLOSS_I_SM_ROWS rows and, unless one row is
    longer, LINLOSS_I_SM_ELEMS scores: its S and dS stay in the cache between
-   the passes. */
+   the passes. Rows of C >= W: a row's whole vectors, then for its last
+   C mod W scores the row's last W (overlapping the vector before, whose
+   lanes it computes again to the same values; the sum takes only its new
+   lanes), loaded before the stores to the row, as dS may be S; masked
+   moves, slow on some cores, only ever for the block's sums. */
 #define LINLOSS_I_SM_ROWS 32
 #ifndef LINLOSS_I_SM_ELEMS
 #define LINLOSS_I_SM_ELEMS 8192
@@ -1442,7 +1446,11 @@ static inline double LINLOSS_I_FN(linloss_i_softmax_block_)(size_t first, size_t
                                                           size_t ldds, size_t nr) {
   const LINLOSS_I_T ninf = (LINLOSS_I_T)-INFINITY;
   const double eps = o->label_smoothing, h = linloss_i_dev_scale(c);
-  const LINLOSS_I_V vh = linloss_i_vset1(h);
+  const LINLOSS_I_V vh = linloss_i_vset1(h), zero = linloss_i_vzero();
+  const size_t cf = c - c % LINLOSS_I_W, ct = c - LINLOSS_I_W; /* the whole vectors; the last W */
+  const int tail = cf < c;
+  const LINLOSS_I_M fresh = linloss_i_vgt(linloss_i_vload(LINLOSS_I_FN(linloss_i_iota_)), /* the last W's */
+                                          linloss_i_vset1((LINLOSS_I_T)(cf - ct) - (LINLOSS_I_T)0.5)); /* lanes from cf */
   LINLOSS_I_T mx[LINLOSS_I_SM_ROWS], sy[LINLOSS_I_SM_ROWS], sm[LINLOSS_I_SM_ROWS], dv[LINLOSS_I_SM_ROWS];
   LINLOSS_I_T lg[LINLOSS_I_SM_ROWS];
   LINLOSS_I_T gs[LINLOSS_I_SM_ROWS];
@@ -1450,18 +1458,18 @@ static inline double LINLOSS_I_FN(linloss_i_softmax_block_)(size_t first, size_t
   size_t i, j, k;
   for (i = 0; i < r; i++) { /* the maxima */
     const LINLOSS_I_T *s = S + i * lds;
-    LINLOSS_I_V vm = linloss_i_vset1(ninf);
+    LINLOSS_I_V vm = tail ? linloss_i_vload(s + ct) : linloss_i_vset1(ninf);
     w[i] = linloss_i_weight(o, y, first + i) * pw;
     if (w[i] == 0) continue;
     sy[i] = s[y[first + i]]; /* before dS (which may be S) overwrites it */
     gs[i] = LINLOSS_I_FN(linloss_i_gscale_)(w[i] * scale);
-    LINLOSS_I_CHUNKS(j, k, c) vm = linloss_i_vmax(vm, linloss_i_vload_n(s + j, k, ninf));
+    for (j = 0; j < cf; j += LINLOSS_I_W) vm = linloss_i_vmax(vm, linloss_i_vload(s + j));
     mx[i] = linloss_i_vhmax(vm);
   }
   for (i = 0; i < r; i++) { /* e^{s - m} (into dS), their sums; the next block's row i fetched */
     const LINLOSS_I_T *s = S + i * lds, *ns = i < nr ? S + (r + i) * lds : NULL;
     LINLOSS_I_T *g = dS ? dS + i * ldds : NULL, *ng = ns && dS && dS != S ? dS + (r + i) * ldds : NULL;
-    LINLOSS_I_V vm, vmh, vsum = linloss_i_vzero(), vdev = linloss_i_vzero();
+    LINLOSS_I_V vm, vmh, vt, vsum = linloss_i_vzero(), vdev = linloss_i_vzero();
     sm[i] = 1;
     if (w[i] == 0) {
       if (g) memset(g, 0, c * sizeof(LINLOSS_I_T));
@@ -1469,14 +1477,21 @@ static inline double LINLOSS_I_FN(linloss_i_softmax_block_)(size_t first, size_t
     }
     vm = linloss_i_vset1(mx[i]);
     vmh = linloss_i_vmul(vm, vh);
-    LINLOSS_I_CHUNKS(j, k, c) {
-      LINLOSS_I_V e = linloss_i_vexp(linloss_i_vsub(linloss_i_vload_n(s + j, k, ninf), vm));
+    vt = tail ? linloss_i_vload(s + ct) : zero; /* before the stores (dS may be S) */
+    for (j = 0; j < cf; j += LINLOSS_I_W) {
+      const LINLOSS_I_V v = linloss_i_vload(s + j), e = linloss_i_vexp(linloss_i_vsub(v, vm));
       vsum = linloss_i_vadd(vsum, e);
       if (eps > 0) /* (s - m) h, as s h - m h: no overflow, even for s - m beyond the type */
-        vdev = linloss_i_vadd(vdev, linloss_i_vsub(linloss_i_vmul(linloss_i_vload_n(s + j, k, mx[i]), vh), vmh));
-      if (g) linloss_i_vstore_n(g + j, e, k);
+        vdev = linloss_i_vadd(vdev, linloss_i_vsub(linloss_i_vmul(v, vh), vmh));
+      if (g) linloss_i_vstore(g + j, e);
       if (ns) LINLOSS_I_PREFETCH(ns + j, 0);
       if (ng) LINLOSS_I_PREFETCH(ng + j, 1);
+    }
+    if (tail) {
+      const LINLOSS_I_V e = linloss_i_vexp(linloss_i_vsub(vt, vm));
+      vsum = linloss_i_vadd(vsum, linloss_i_vsel(fresh, e, zero));
+      if (eps > 0) vdev = linloss_i_vadd(vdev, linloss_i_vsel(fresh, linloss_i_vsub(linloss_i_vmul(vt, vh), vmh), zero));
+      if (g) linloss_i_vstore(g + ct, e);
     }
     sm[i] = linloss_i_vhsum(vsum);
     dv[i] = linloss_i_vhsum(vdev);
@@ -1498,8 +1513,10 @@ static inline double LINLOSS_I_FN(linloss_i_softmax_block_)(size_t first, size_t
     {
       const LINLOSS_I_V vp = linloss_i_vset1((LINLOSS_I_T)((double)gs[i] / (double)sm[i]));
       const LINLOSS_I_V vq = linloss_i_vset1((LINLOSS_I_T)((double)gs[i] * eps / (double)c));
-      LINLOSS_I_CHUNKS(j, k, c)
-      linloss_i_vstore_n(g + j, linloss_i_vsub(linloss_i_vmul(linloss_i_vload_n(g + j, k, 0), vp), vq), k);
+      const LINLOSS_I_V vt = tail ? linloss_i_vload(g + ct) : zero;
+      for (j = 0; j < cf; j += LINLOSS_I_W)
+        linloss_i_vstore(g + j, linloss_i_vsub(linloss_i_vmul(linloss_i_vload(g + j), vp), vq));
+      if (tail) linloss_i_vstore(g + ct, linloss_i_vsub(linloss_i_vmul(vt, vp), vq));
       g[y[first + i]] -= (LINLOSS_I_T)((double)gs[i] * (1 - eps));
     }
   }
@@ -1612,8 +1629,9 @@ static inline int LINLOSS_I_FN(linloss_i_svm_ww_)(const LINLOSS_I_T *s, size_t c
 }
 #endif
 
-/* LINLOSS_SMALL_C rounded up to whole vectors: the rows of their t */
-#define LINLOSS_I_SMALL_CW ((LINLOSS_SMALL_C + LINLOSS_I_W - 1) / LINLOSS_I_W * LINLOSS_I_W)
+/* LINLOSS_SMALL_C (at least W - 1) rounded up to whole vectors: the rows of their t */
+#define LINLOSS_I_SMALL_CW \
+  (((LINLOSS_SMALL_C > LINLOSS_I_W ? LINLOSS_SMALL_C : LINLOSS_I_W) + LINLOSS_I_W - 1) / LINLOSS_I_W * LINLOSS_I_W)
 
 /* The one-row-per-lane kernels, for C up to LINLOSS_SMALL_C: up to W rows
    at once, one per lane, with the scores transposed (t[j] holds class j of
@@ -1901,7 +1919,7 @@ static inline double LINLOSS_I_FN(linloss_i_rows_)(int kind, size_t first, size_
      and are shorter than two (one row per lane, measured: AVX-512 1.08-1.45x
      faster at C = 3 to 12; AVX2 0.95-1.1x, about even; both slower at C = W
      and above 2 W) */
-  if (LINLOSS_I_W > 1 && c <= LINLOSS_SMALL_C &&
+  if (LINLOSS_I_W > 1 && (c <= LINLOSS_SMALL_C || c < LINLOSS_I_W) && /* the softmax's blocks take C >= W */
       (kind == LINLOSS_I_KIND_SOFTMAX ||
        (o->svm_variant == LINLOSS_SVM_WW && c < 2 * LINLOSS_I_W && c % LINLOSS_I_W != 0))) {
 #ifdef linloss_i_vmaskbits
