@@ -1629,7 +1629,7 @@ static inline int LINLOSS_I_FN(linloss_i_svm_ww_)(const LINLOSS_I_T *s, size_t c
 }
 #endif
 
-/* LINLOSS_SMALL_C (at least W - 1) rounded up to whole vectors: the rows of their t */
+/* LINLOSS_SMALL_C (at least W) rounded up to whole vectors: the rows of their t */
 #define LINLOSS_I_SMALL_CW \
   (((LINLOSS_SMALL_C > LINLOSS_I_W ? LINLOSS_SMALL_C : LINLOSS_I_W) + LINLOSS_I_W - 1) / LINLOSS_I_W * LINLOSS_I_W)
 
@@ -1908,9 +1908,12 @@ static inline double LINLOSS_I_FN(linloss_i_rows_)(int kind, size_t first, size_
                                                  const LINLOSS_I_T *S, size_t lds,
                                                  const int32_t *y, const linloss_options *o,
                                                  double scale, double pw, LINLOSS_I_T *dS, size_t ldds) {
-#ifdef linloss_i_vmaskbits /* the plain SVM's row kernel */
-  const int ww = o->svm_variant == LINLOSS_SVM_WW && o->hinge_power == 1;
-  const LINLOSS_I_T delta = (LINLOSS_I_T)o->delta;
+#ifdef linloss_i_vmaskbits
+  /* the plain SVM's row kernel: for a delta finite in the type (its -inf
+     past a row's end would meet an infinite delta), and -0 taken as +0, so
+     that no margin is -0 (the kernel stores h where m is not positive) */
+  const LINLOSS_I_T delta = (LINLOSS_I_T)o->delta + 0;
+  const int ww = o->svm_variant == LINLOSS_SVM_WW && o->hinge_power == 1 && delta - delta == 0;
 #endif
   double acc = 0;
   size_t i;

@@ -646,7 +646,7 @@ static void test_svm_special(const api *a) {
   const double equal[] = {0, 1e30, -1e30, FLT_MAX, -FLT_MAX, big, -big, 3 * a->tmin};
   const double dom[][2] = {{1e30, -1e30}, {FLT_MAX, -FLT_MAX}, {big, -big}, {0, -INFINITY},
                            {1e30, 0},     {INFINITY, 0},      {0, -1e30}};
-  static const double deltas[] = {1, 0};
+  static const double deltas[] = {1, 0, 1e39}; /* 1e39: +inf as a float */
   size_t ci, k, id;
   int variant, power;
   group_begin("%s SVM (WW and CS, hinge and squared): +-1e30, +-FLT_MAX, +-%s, +-inf, all-equal scores;"
@@ -655,7 +655,7 @@ static void test_svm_special(const api *a) {
   for (ci = 0; ci < NCS; ci++)
     for (variant = 0; variant < 2; variant++)
       for (power = 1; power <= 2; power++)
-        for (id = 0; id < 2; id++) {
+        for (id = 0; id < sizeof deltas / sizeof deltas[0]; id++) {
           const size_t c = g_cs[ci], y = c > 2 ? c / 2 : 1;
           linloss_options o = opts(LINLOSS_SUM, 0);
           char what[200];
@@ -663,6 +663,7 @@ static void test_svm_special(const api *a) {
           o.hinge_power = power;
           o.delta = deltas[id];
           if (c > 1000 && (power == 2 || id || g_ftz)) continue; /* enough of the big C */
+          if (deltas[id] > 1 && a->es != 4) continue;            /* finite in f64: its sums not exact */
           for (k = 0; k < sizeof equal / sizeof equal[0]; k++) {
             double *r;
             if (c > 1000 && k % 3) continue;
