@@ -1577,51 +1577,56 @@ static inline double LINLOSS_I_FN(linloss_i_svm_row_)(const LINLOSS_I_T *s, size
 }
 
 #ifdef linloss_i_vmaskbits
-/* linloss_i_svm_row_ for the Weston-Watkins SVM of hinge power 1 and a
-   finite target score (0 otherwise, with nothing written): no branch per
-   vector. The vector holding the target goes first, with the target's lane
-   masked out; then the other whole vectors, a fixed count of them from the
-   one after it (round to the row's start); then the part-filled tail,
-   filled with -inf. g_y counts the margins' mask bits. A NaN score gives
-   NaN where linloss_i_svm_row_ does: its lane of g (h is stored where the
-   margin is not positive) and the loss sum, and then g_y. */
+/* One vector of linloss_i_svm_ww_: the k scores at s (the rest -inf), with
+   lane `skip` (the target's) counting for nothing when `excl`; gives h, adds
+   the positive margins' count to cnt, stores g (when given) as gs or h. */
+LINLOSS_I_TILE LINLOSS_I_V LINLOSS_I_FN(linloss_i_svm_ww_vec_)(const LINLOSS_I_T *s, LINLOSS_I_T *g, size_t k,
+                                                             int excl, size_t skip, LINLOSS_I_V vsy,
+                                                             LINLOSS_I_V vdelta, LINLOSS_I_V vgs, unsigned *cnt) {
+  const LINLOSS_I_V zero = linloss_i_vzero();
+  const LINLOSS_I_V m = linloss_i_vadd(linloss_i_vsub(linloss_i_vload_n(s, k, (LINLOSS_I_T)-INFINITY), vsy), vdelta);
+  LINLOSS_I_V h = linloss_i_vrelu(m);
+  LINLOSS_I_M pos = linloss_i_vgt(m, zero); /* (NaN not) */
+  if (excl) {
+    h = linloss_i_vsel(linloss_i_veq(linloss_i_vload(LINLOSS_I_FN(linloss_i_iota_)), linloss_i_vset1((LINLOSS_I_T)skip)),
+                       zero, h);
+    pos = linloss_i_vgt(h, zero); /* the same, but for the skipped lane */
+  }
+  *cnt += linloss_i_popcount(linloss_i_vmaskbits(pos));
+  if (g) linloss_i_vstore_n(g, linloss_i_vsel(pos, vgs, h), k);
+  return h;
+}
+
+/* linloss_i_svm_row_ for the Weston-Watkins SVM of hinge power 1, a delta
+   finite and not -0 (the caller's part: -0 would let a margin be -0, stored
+   as h below) and a finite target score (0 otherwise, with nothing
+   written): no branch per vector. The vector holding the target goes first,
+   with the target's lane masked out; then the other whole vectors in order;
+   then the part-filled tail, filled with -inf. g_y counts the margins' mask
+   bits. A NaN score gives NaN where linloss_i_svm_row_ does: its lane of g
+   (h is stored where the margin is not positive) and the loss sum, and then
+   g_y. */
 static inline int LINLOSS_I_FN(linloss_i_svm_ww_)(const LINLOSS_I_T *s, size_t c, size_t y, LINLOSS_I_T delta,
                                                 LINLOSS_I_T *g, LINLOSS_I_T gs, double *loss) {
-  const size_t cf = c - c % LINLOSS_I_W, jt = y - y % LINLOSS_I_W, kt = jt < cf ? LINLOSS_I_W : c - cf;
-  const LINLOSS_I_T sy = s[y], ninf = (LINLOSS_I_T)-INFINITY;
-  const LINLOSS_I_V zero = linloss_i_vzero(), vsy = linloss_i_vset1(sy), vdelta = linloss_i_vset1(delta);
-  const LINLOSS_I_V vgs = linloss_i_vset1(gs);
-  LINLOSS_I_V vl, m, h;
-  LINLOSS_I_M pos;
+  const size_t cf = c - c % LINLOSS_I_W, jt = y - y % LINLOSS_I_W;
+  const LINLOSS_I_T sy = s[y];
+  const LINLOSS_I_V vsy = linloss_i_vset1(sy), vdelta = linloss_i_vset1(delta), vgs = linloss_i_vset1(gs);
+  LINLOSS_I_V vl;
   LINLOSS_I_T lsum;
-  unsigned cnt;
+  unsigned cnt = 0;
   size_t j;
   if (!(sy - sy == 0)) return 0;
-  m = linloss_i_vadd(linloss_i_vsub(linloss_i_vload_n(s + jt, kt, ninf), vsy), vdelta);
-  h = linloss_i_vsel(linloss_i_veq(linloss_i_vload(LINLOSS_I_FN(linloss_i_iota_)), linloss_i_vset1((LINLOSS_I_T)(y - jt))),
-                     zero, linloss_i_vrelu(m));
-  pos = linloss_i_vgt(h, zero);
-  vl = h;
-  cnt = linloss_i_popcount(linloss_i_vmaskbits(pos));
-  if (g) linloss_i_vstore_n(g + jt, linloss_i_vsel(pos, vgs, h), kt);
+  vl = LINLOSS_I_FN(linloss_i_svm_ww_vec_)(s + jt, g ? g + jt : NULL, jt < cf ? LINLOSS_I_W : c - cf, 1, y - jt, vsy,
+                                          vdelta, vgs, &cnt);
   for (j = 0; j < cf; j += LINLOSS_I_W) {
     if (j == jt) j += LINLOSS_I_W;
     if (j >= cf) break;
-    m = linloss_i_vadd(linloss_i_vsub(linloss_i_vload(s + j), vsy), vdelta);
-    h = linloss_i_vrelu(m);
-    pos = linloss_i_vgt(m, zero);
-    vl = linloss_i_vadd(vl, h);
-    cnt += linloss_i_popcount(linloss_i_vmaskbits(pos));
-    if (g) linloss_i_vstore(g + j, linloss_i_vsel(pos, vgs, h));
+    vl = linloss_i_vadd(vl, LINLOSS_I_FN(linloss_i_svm_ww_vec_)(s + j, g ? g + j : NULL, LINLOSS_I_W, 0, 0, vsy, vdelta,
+                                                                vgs, &cnt));
   }
-  if (jt < cf && cf < c) {
-    m = linloss_i_vadd(linloss_i_vsub(linloss_i_vload_n(s + cf, c - cf, ninf), vsy), vdelta);
-    h = linloss_i_vrelu(m);
-    pos = linloss_i_vgt(m, zero);
-    vl = linloss_i_vadd(vl, h);
-    cnt += linloss_i_popcount(linloss_i_vmaskbits(pos));
-    if (g) linloss_i_vstore_n(g + cf, linloss_i_vsel(pos, vgs, h), c - cf);
-  }
+  if (jt < cf && cf < c)
+    vl = linloss_i_vadd(vl, LINLOSS_I_FN(linloss_i_svm_ww_vec_)(s + cf, g ? g + cf : NULL, c - cf, 0, 0, vsy, vdelta,
+                                                                vgs, &cnt));
   lsum = linloss_i_vhsum(vl);
   if (g) g[y] = -gs * (lsum == lsum ? (LINLOSS_I_T)cnt : lsum);
   *loss = (double)lsum;
