@@ -10,6 +10,9 @@
 //                                                  two-pass called in turn in one
 //                                                  loop: counter ratio = BLAS time /
 //                                                  backend time (the targets' ratios)
+//   layouts/<loss>/<impl>/N:<n>/D:<d>/C:<c>        a vector backend with W as C x D
+//                                                  and as D x C called in turn in one
+//                                                  loop: ratio = D x C time / C x D time
 //
 // loss: svm | softmax; impl: scalar simde avx2 avx512 neon (linloss.h
 // backends), naive (the "with loops" seed version), openblas (sgemm + loss
@@ -346,17 +349,20 @@ void bm_fused(benchmark::State &st, const bench_impl *im, bool svm, Shape s, int
   if (!(err <= (sizeof(T) == 8 ? kTolF64 : kTolF32))) st.SetLabel("WRONG: max_rel_err too large");
 }
 
-// Paired: per iteration one call of the backend and one of the BLAS
-// baseline (in turn first), each timed on its own by the thread's CPU clock,
-// so that both see the same spells of a shared machine. Counters: ratio =
-// BLAS time / backend time, and the two times per call in µs.
+// Paired: per iteration one call of the backend with W in `layout` and one
+// of `other` with W in `olayout` (in turn first), each timed on its own by
+// the thread's CPU clock, so that both see the same spells of a shared
+// machine. Counters: ratio = the other's time / the backend's, and the two
+// times per call in µs (other_us: the BLAS baseline's, or the backend's own
+// with the other layout).
 template <class T>
-void bm_pair(benchmark::State &st, const bench_impl *im, const bench_impl *blas, bool svm, Shape s,
-             int layout) {
+void bm_pair(benchmark::State &st, const bench_impl *im, const bench_impl *other, bool svm, Shape s,
+             int layout, int olayout) {
   using TT = Typed<T>;
   const Data &D = TT::get(s);
-  const auto f = TT::fn(im, svm), g = TT::fn(blas, svm);
-  const T *X = TT::X(D), *W = TT::W(D, layout == BENCH_W_CD), *b = TT::b(D);
+  const auto f = TT::fn(im, svm), g = TT::fn(other, svm);
+  const T *X = TT::X(D), *b = TT::b(D);
+  const T *W = TT::W(D, layout == BENCH_W_CD), *oW = TT::W(D, olayout == BENCH_W_CD);
   const int32_t *y = D.y.data();
   std::vector<T> dW(s.d * s.c), db(s.c);
   T loss = 0;
@@ -367,7 +373,8 @@ void bm_pair(benchmark::State &st, const bench_impl *im, const bench_impl *blas,
     for (int k = 0; k < 2; k++) {
       const bool mine = (k == 0) == first;
       const double t0 = thread_seconds();
-      rc |= (mine ? f : g)(s.n, s.d, s.c, X, y, W, b, layout, kReg, &loss, dW.data(), db.data());
+      rc |= mine ? f(s.n, s.d, s.c, X, y, W, b, layout, kReg, &loss, dW.data(), db.data())
+                 : g(s.n, s.d, s.c, X, y, oW, b, olayout, kReg, &loss, dW.data(), db.data());
       (mine ? ta : tb) += thread_seconds() - t0;
     }
     first = !first;
@@ -381,7 +388,7 @@ void bm_pair(benchmark::State &st, const bench_impl *im, const bench_impl *blas,
   const double it = (double)st.iterations();
   st.counters["ratio"] = ta > 0 ? tb / ta : 0;
   st.counters["us"] = ta / it * 1e6;
-  st.counters["blas_us"] = tb / it * 1e6;
+  st.counters["other_us"] = tb / it * 1e6;
 }
 
 struct ScoreData {
@@ -544,15 +551,34 @@ void register_pairs() {
           std::string name = std::string("pair/") + (svm ? "svm/" : "softmax/") + im->name + "/" + shape_name(s);
           if (layout == BENCH_W_CD) name += "/W:CD";
           if (g_names.count(name)) continue;
-          add(name, im, benchmark::RegisterBenchmark(name.c_str(), bm_pair<float>, im, blas, svm != 0, s, layout),
+          add(name, im,
+              benchmark::RegisterBenchmark(name.c_str(), bm_pair<float>, im, blas, svm != 0, s, layout, layout),
               true);
         }
     }
 }
 
+// Paired ratios of the two W layouts (the target: within 10 %), each vector
+// backend against itself, on the key shapes of C = 10 and 1000.
+void register_layout_pairs() {
+  for (Shape s : kKeyShapes) {
+    if (s.c != 10 && s.c != 1000) continue;
+    for (int svm = 1; svm >= 0; svm--)
+      for (const bench_impl *im : g_impls) {
+        if (!im->set_threads || !repeated(im) || !Typed<float>::fn(im, svm != 0)) continue;
+        std::string name = std::string("layouts/") + (svm ? "svm/" : "softmax/") + im->name + "/" + shape_name(s);
+        if (g_names.count(name)) continue;
+        add(name, im,
+            benchmark::RegisterBenchmark(name.c_str(), bm_pair<float>, im, im, svm != 0, s, BENCH_W_CD, BENCH_W_DC),
+            true);
+      }
+  }
+}
+
 void register_all() {
   register_threads();
   register_pairs();
+  register_layout_pairs();
   for (Shape s : kKeyShapes) register_fused<float>(s, BENCH_W_DC, true);
   for (Shape s : kKeyShapes)
     if (s.c == 10 || s.c == 1000) register_fused<float>(s, BENCH_W_CD, true);
