@@ -1445,7 +1445,7 @@ static inline double LINLOSS_I_FN(linloss_i_softmax_block_)(size_t first, size_t
                                                           double scale, double pw, LINLOSS_I_T *dS,
                                                           size_t ldds, size_t nr) {
   const LINLOSS_I_T ninf = (LINLOSS_I_T)-INFINITY;
-  const double eps = o->label_smoothing, h = linloss_i_dev_scale(c);
+  const double eps = o->label_smoothing, h = linloss_i_dev_scale(c), eq = eps / (double)c;
   const LINLOSS_I_V vh = linloss_i_vset1(h), zero = linloss_i_vzero();
   const size_t cf = c - c % LINLOSS_I_W, ct = c - LINLOSS_I_W; /* the whole vectors; the last W */
   const int tail = cf < c;
@@ -1494,7 +1494,7 @@ static inline double LINLOSS_I_FN(linloss_i_softmax_block_)(size_t first, size_t
       if (g) linloss_i_vstore(g + ct, e);
     }
     sm[i] = linloss_i_vhsum(vsum);
-    dv[i] = linloss_i_vhsum(vdev);
+    dv[i] = eps > 0 ? linloss_i_vhsum(vdev) : 0;
   }
   LINLOSS_I_CHUNKS(i, k, r) /* the sums' logs, sums in [1, C] or NaN */
   linloss_i_vstore_n(lg + i, linloss_i_vlog(linloss_i_vload_n(sm + i, k, 1)), k);
@@ -1511,8 +1511,8 @@ static inline double LINLOSS_I_FN(linloss_i_softmax_block_)(size_t first, size_t
     LINLOSS_I_T *g = dS + i * ldds;
     if (w[i] == 0) continue;
     {
-      const LINLOSS_I_V vp = linloss_i_vset1((LINLOSS_I_T)((double)gs[i] / (double)sm[i]));
-      const LINLOSS_I_V vq = linloss_i_vset1((LINLOSS_I_T)((double)gs[i] * eps / (double)c));
+      const LINLOSS_I_V vp = linloss_i_vset1(gs[i] / sm[i]);
+      const LINLOSS_I_V vq = linloss_i_vset1((LINLOSS_I_T)((double)gs[i] * eq));
       const LINLOSS_I_V vt = tail ? linloss_i_vload(g + ct) : zero;
       for (j = 0; j < cf; j += LINLOSS_I_W)
         linloss_i_vstore(g + j, linloss_i_vsub(linloss_i_vmul(linloss_i_vload(g + j), vp), vq));
@@ -1721,7 +1721,7 @@ static inline double LINLOSS_I_FN(linloss_i_rows_small_)(size_t first, size_t r,
   LINLOSS_I_T t[LINLOSS_I_SMALL_CW][LINLOSS_I_W], lab[LINLOSS_I_W], gsc[LINLOSS_I_W];
   LINLOSS_I_T mb[LINLOSS_I_W], lg[LINLOSS_I_W], yb[LINLOSS_I_W], db[LINLOSS_I_W];
   double w[LINLOSS_I_W], li[LINLOSS_I_W];
-  const double eps = o->label_smoothing, h = linloss_i_dev_scale(c);
+  const double eps = o->label_smoothing, h = linloss_i_dev_scale(c), eq = eps / (double)c;
   const LINLOSS_I_V zero = linloss_i_vzero();
   const LINLOSS_I_V vq = linloss_i_vset1(eps / (double)c), vqy = linloss_i_vset1(1 - eps), vh = linloss_i_vset1(h);
   LINLOSS_I_V vm, vsum = zero, vsy = zero, vdev = zero, vgs, vlab;
