@@ -1721,7 +1721,7 @@ static inline double LINLOSS_I_FN(linloss_i_rows_small_)(size_t first, size_t r,
   LINLOSS_I_T t[LINLOSS_I_SMALL_CW][LINLOSS_I_W], lab[LINLOSS_I_W], gsc[LINLOSS_I_W];
   LINLOSS_I_T mb[LINLOSS_I_W], lg[LINLOSS_I_W], yb[LINLOSS_I_W], db[LINLOSS_I_W];
   double w[LINLOSS_I_W], li[LINLOSS_I_W];
-  const double eps = o->label_smoothing, h = linloss_i_dev_scale(c), eq = eps / (double)c;
+  const double eps = o->label_smoothing, h = linloss_i_dev_scale(c);
   const LINLOSS_I_V zero = linloss_i_vzero();
   const LINLOSS_I_V vq = linloss_i_vset1(eps / (double)c), vqy = linloss_i_vset1(1 - eps), vh = linloss_i_vset1(h);
   LINLOSS_I_V vm, vsum = zero, vsy = zero, vdev = zero, vgs, vlab;
