@@ -71,6 +71,20 @@ int BENCH_FN(bench_softmax_scores_f32_)(size_t n, size_t c, const float *S, cons
   return (int)linloss_softmax_scores_f32(n, c, S, c, y, &o, loss, dS, c);
 }
 
+void BENCH_FN(bench_exp_f32_)(size_t n, const float *x, float *y);
+void BENCH_FN(bench_exp_f32_)(size_t n, const float *x, float *y) {
+  size_t i = 0;
+#if LINLOSS_BACKEND != LINLOSS_BACKEND_SCALAR
+  for (; i + sizeof(linloss_i_v_f32) / sizeof(float) <= n; i += sizeof(linloss_i_v_f32) / sizeof(float)) {
+    linloss_i_v_f32 v;
+    memcpy(&v, x + i, sizeof v);
+    v = linloss_i_vexp_f32(v);
+    memcpy(y + i, &v, sizeof v);
+  }
+#endif
+  for (; i < n; i++) y[i] = expf(x[i]); /* the scalar backend's exp */
+}
+
 #include "peak.h"
 
 const bench_impl BENCH_FN(bench_impl_) = {
@@ -89,4 +103,5 @@ const bench_impl BENCH_FN(bench_impl_) = {
 #else
     NULL,
 #endif
+    BENCH_FN(bench_exp_f32_),
 };

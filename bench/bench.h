@@ -51,6 +51,9 @@ typedef struct bench_impl {
   /* linloss.h built with OpenMP: the options.threads of the calls from now
      on (1 at start: one thread); NULL elsewhere */
   void (*set_threads)(int threads);
+  /* y = e^x over n floats, the vector exp the softmax uses (linloss.h's
+     backends; NULL elsewhere): a floor of the softmax at the loss layer */
+  void (*exp_f32)(size_t n, const float *x, float *y);
 } bench_impl;
 
 /* Defined when the build has them (BENCH_HAVE_<NAME>). */

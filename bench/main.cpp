@@ -6,6 +6,8 @@
 //
 //   <loss>/<impl>/N:<n>/D:<d>/C:<c>[/W:CD][/f64]   fused loss + dW + db, lambda = 1e-3
 //   <loss>_scores/<impl>/N:<n>/C:<c>               loss layer: loss + dS from scores
+//   exp_scores/<impl>/N:<n>/C:<c>                  the softmax's vector exp alone over
+//                                                  the same scores (dS = e^S): its floor
 //   pair/<loss>/<impl>/N:<n>/D:<d>/C:<c>[/W:CD]     a vector backend and the BLAS
 //                                                  two-pass called in turn in one
 //                                                  loop: counter ratio = BLAS time /
@@ -451,6 +453,29 @@ void bm_scores(benchmark::State &st, const bench_impl *im, bool svm, Shape s) {
   if (!(err <= kTolF32)) st.SetLabel("WRONG: max_rel_err too large");
 }
 
+// The vector exp alone, S -> e^S, on the score shapes: one pass that every
+// softmax over these scores makes at least (its max, its sums and its
+// gradient come on top). max_rel_err against exp in double.
+void bm_exp(benchmark::State &st, const bench_impl *im, Shape s) {
+  const ScoreData &D = score_data_for(s);
+  const size_t m = s.n * s.c;
+  std::vector<float> E(m);
+  const double t0 = thread_seconds();
+  for (auto _ : st) {
+    im->exp_f32(m, D.S.data(), E.data());
+    benchmark::ClobberMemory();
+  }
+  const double dt = thread_seconds() - t0;
+  st.counters["ns_per_elem"] = dt * 1e9 / ((double)st.iterations() * (double)m);
+  double err = 0;
+  for (size_t t = 0; t < m; t++) {
+    const double ref = std::exp((double)D.S[t]), e = std::fabs((double)E[t] - ref) / ref;
+    if (!(e <= err)) err = std::isnan(e) ? INFINITY : e;
+  }
+  st.counters["max_rel_err"] = err;
+  if (!(err <= kTolF32)) st.SetLabel("WRONG: max_rel_err too large");
+}
+
 // ------------------------------------------------------ registration
 
 std::vector<const bench_impl *> g_impls;  // linloss backends, naive, BLAS, twopass
@@ -510,6 +535,11 @@ void register_scores(Shape s, bool key) {
       if (g_names.count(name)) continue;
       add(name, im, benchmark::RegisterBenchmark(name.c_str(), bm_scores, im, svm != 0, s), key);
     }
+  }
+  for (const bench_impl *im : g_impls) {
+    if (!im->exp_f32 || !repeated(im)) continue;
+    const std::string name = std::string("exp_scores/") + im->name + "/" + shape_name(s);
+    if (!g_names.count(name)) add(name, im, benchmark::RegisterBenchmark(name.c_str(), bm_exp, im, s), key);
   }
 }
 

@@ -35,7 +35,7 @@
 
 const bench_impl bench_impl_naive = {
     "naive", BENCH_ISA, naive_svm_f32, naive_softmax_f32, naive_svm_f64, naive_softmax_f64,
-    naive_svm_scores_f32, naive_softmax_scores_f32, bench_peak_f32, bench_peak_f64, NULL};
+    naive_svm_scores_f32, naive_softmax_scores_f32, bench_peak_f32, bench_peak_f64, NULL, NULL};
 
 #else /* the template, for T = NAIVE_T */
 

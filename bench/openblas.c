@@ -77,7 +77,7 @@ TP_DEFINE(f64, double, cblas_dgemm, cblas_ddot)
 #endif
 /* isa "blas": main.cpp asks bench_blas_isa() */
 const bench_impl bench_impl_openblas = {TP_NAME, "blas", tp_svm_f32, tp_softmax_f32, tp_svm_f64,
-                                        tp_softmax_f64, NULL, NULL, NULL, NULL, NULL};
+                                        tp_softmax_f64, NULL, NULL, NULL, NULL, NULL, NULL};
 
 #ifdef BENCH_OPENBLAS
 /* OpenBLAS's own API (cblas.h of OpenBLAS declares these). */

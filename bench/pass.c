@@ -40,7 +40,7 @@ static int pass_softmax_scores_f32(size_t n, size_t c, const float *S, const int
 }
 
 const bench_impl bench_impl_twopass = {"twopass", "baseline", NULL, NULL, NULL, NULL,
-                                       pass_svm_scores_f32, pass_softmax_scores_f32, NULL, NULL, NULL};
+                                       pass_svm_scores_f32, pass_softmax_scores_f32, NULL, NULL, NULL, NULL};
 
 #else /* the template, for T = PASS_T */
 

@@ -21,7 +21,7 @@ import statistics
 import sys
 
 NAME_RE = re.compile(
-    r"^(?P<loss>svm|softmax)(?P<scores>_scores)?/(?P<impl>[a-z0-9]+)/N:(?P<n>\d+)"
+    r"^(?P<loss>svm|softmax|exp)(?P<scores>_scores)?/(?P<impl>[a-z0-9]+)/N:(?P<n>\d+)"
     r"(?:/D:(?P<d>\d+))?/C:(?P<c>\d+)(?P<cd>/W:CD)?(?P<f64>/f64)?(?:/repeats:\d+)?$")
 
 THREADS_RE = re.compile(
@@ -243,12 +243,15 @@ def markdown(data, context):
     shapes = sorted({(k[3], k[5]) for k in data if k[0] == "scores"}, key=lambda s: s[1])
     if shapes:
         lines += ["", "Score level (loss + dS from an N×C score matrix, dS a separate array), "
-                  "CPU ns per score, median:", ""]
+                  "CPU ns per score, median; exp: the softmax's vector exp alone over the same "
+                  "scores (dS = e^S), one pass the softmax makes at least:", ""]
         head = ["C", "N", "loss"] + simpls + ["best", "target (issue 4)"]
         lines.append("| " + " | ".join(head) + " |")
         lines.append("|" + "|".join("---" for _ in head) + "|")
         for (n, c) in shapes:
-            for loss in ("svm", "softmax"):
+            for loss in ("svm", "softmax", "exp"):
+                if not any(("scores", loss, i, n, 0, c, "DC", "f32") in data for i in simpls):
+                    continue
                 cells = [str(c), str(n), loss]
                 best = None
                 for impl in simpls:
