@@ -432,11 +432,13 @@ def plot(data, context, out):
     blas = blas_name(data)
 
     def peak_lines(ax):
-        for isa, style in (("avx2", ":"), ("avx512", "--")):
-            if isa in pk:
-                ax.axhline(pk[isa][0], color="k", ls=style, lw=0.8)
-                ax.text(ax.get_xlim()[0], pk[isa][0] * 1.04, f" {isa} FMA peak {pk[isa][0]:.0f}",
-                        fontsize=8, va="bottom")
+        isas = [isa for isa in ("avx2", "avx512") if isa in pk]
+        for isa, style in zip(isas, (":", "--")):
+            ax.axhline(pk[isa][0], color="k", ls=style, lw=0.8)
+        # one label per distinct peak (AVX2 and AVX-512 may measure the same)
+        for v in sorted({round(pk[isa][0]) for isa in isas}):
+            names = " = ".join(isa for isa in isas if round(pk[isa][0]) == v)
+            ax.text(ax.get_xlim()[0], v * 1.04, f" {names} FMA peak {v:.0f}", fontsize=8, va="bottom")
 
     # row 0: key shapes, bars
     for col, loss in enumerate(("svm", "softmax")):
@@ -519,6 +521,13 @@ def plot(data, context, out):
             if pts:
                 ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", ms=4,
                         color=COLORS.get(impl), label=LABELS.get(impl, impl))
+        if loss == "softmax":  # the vector exp alone over the same scores: its floor
+            for impl in score_impls:
+                pts = sorted((k[5], r["ns_per_elem"]) for k, r in data.items()
+                             if k[:3] == ("scores", "exp", impl) and "ns_per_elem" in r)
+                if pts:
+                    ax.plot([p[0] for p in pts], [p[1] for p in pts], ls="--", marker=".", ms=4,
+                            color=COLORS.get(impl), alpha=0.7, label=f"{impl}: exp alone")
         tg = sorted(SCORE_TARGETS.get(loss, {}).items())
         if tg:
             ax.plot([t[0] for t in tg], [t[1] for t in tg], "k:", marker="_", ms=12,
