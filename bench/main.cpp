@@ -6,6 +6,9 @@
 //
 //   <loss>/<impl>/N:<n>/D:<d>/C:<c>[/W:CD][/f64]   fused loss + dW + db, lambda = 1e-3
 //   <loss>_scores/<impl>/N:<n>/C:<c>               loss layer: loss + dS from scores
+//   threads/<loss>/<impl>/N:<n>/D:<d>/C:<c>/T:<t>  a vector backend on t threads and on
+//                                                  one called in turn (wall clock):
+//                                                  ratio = the speedup
 //   exp_scores/<impl>/N:<n>/C:<c>                  the softmax's vector exp alone over
 //                                                  the same scores (dS = e^S): its floor
 //   pair/<loss>/<impl>/N:<n>/D:<d>/C:<c>[/W:CD]     a vector backend and the BLAS
@@ -304,18 +307,9 @@ double wall_seconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
-// threads > 0: the call's options.threads (im->set_threads), timed by the
-// wall clock (the benchmark is registered with UseRealTime).
 template <class T>
-void bm_fused(benchmark::State &st, const bench_impl *im, bool svm, Shape s, int layout, int threads) {
-  struct Reset {
-    const bench_impl *im;
-    ~Reset() {
-      if (im) im->set_threads(1);
-    }
-  } reset{threads > 0 ? im : nullptr};
-  if (threads > 0) im->set_threads(threads);
-  const auto clock = threads > 0 ? wall_seconds : thread_seconds;
+void bm_fused(benchmark::State &st, const bench_impl *im, bool svm, Shape s, int layout) {
+  const auto clock = thread_seconds;
   using TT = Typed<T>;
   const Data &D = TT::get(s);
   const Ref &R = ref_for(svm, s);
@@ -355,11 +349,20 @@ void bm_fused(benchmark::State &st, const bench_impl *im, bool svm, Shape s, int
 // of `other` with W in `olayout` (in turn first), each timed on its own by
 // the thread's CPU clock, so that both see the same spells of a shared
 // machine. Counters: ratio = the other's time / the backend's, and the two
-// times per call in µs (other_us: the BLAS baseline's, or the backend's own
-// with the other layout).
+// times per call in µs (other_us: the BLAS baseline's, the backend's own
+// with the other layout, or on one thread). threads > 0: the backend's calls
+// on that many threads, the other's (the backend itself) on one, both timed
+// by the wall clock (registered with UseRealTime).
 template <class T>
 void bm_pair(benchmark::State &st, const bench_impl *im, const bench_impl *other, bool svm, Shape s,
-             int layout, int olayout) {
+             int layout, int olayout, int threads) {
+  struct Reset {
+    const bench_impl *im;
+    ~Reset() {
+      if (im) im->set_threads(1);
+    }
+  } reset{threads > 0 ? im : nullptr};
+  const auto clock = threads > 0 ? wall_seconds : thread_seconds;
   using TT = Typed<T>;
   const Data &D = TT::get(s);
   const auto f = TT::fn(im, svm), g = TT::fn(other, svm);
@@ -374,10 +377,11 @@ void bm_pair(benchmark::State &st, const bench_impl *im, const bench_impl *other
   for (auto _ : st) {
     for (int k = 0; k < 2; k++) {
       const bool mine = (k == 0) == first;
-      const double t0 = thread_seconds();
+      if (threads > 0) im->set_threads(mine ? threads : 1);
+      const double t0 = clock();
       rc |= mine ? f(s.n, s.d, s.c, X, y, W, b, layout, kReg, &loss, dW.data(), db.data())
                  : g(s.n, s.d, s.c, X, y, oW, b, olayout, kReg, &loss, dW.data(), db.data());
-      (mine ? ta : tb) += thread_seconds() - t0;
+      (mine ? ta : tb) += clock() - t0;
     }
     first = !first;
     benchmark::DoNotOptimize(rc);
@@ -520,7 +524,7 @@ template <class T> void register_fused(Shape s, int layout, bool key) {
       if (sizeof(T) == 8) name += "/f64";
       if (g_names.count(name)) continue;
       add(name, im,
-          benchmark::RegisterBenchmark(name.c_str(), bm_fused<T>, im, svm != 0, s, layout, 0),
+          benchmark::RegisterBenchmark(name.c_str(), bm_fused<T>, im, svm != 0, s, layout),
           key);
     }
   }
@@ -553,12 +557,13 @@ void register_threads() {
       for (const bench_impl *im : g_impls) {
         if (!im->set_threads) continue;
         if (std::strcmp(im->name, "scalar") == 0 || std::strcmp(im->name, "simde") == 0) continue;
-        for (int t : {1, 2, cores}) {
+        for (int t : {2, cores}) {
           if (t > cores) continue;
           const std::string name = std::string("threads/") + (svm ? "svm/" : "softmax/") + im->name + "/" +
                                    shape_name(s) + "/T:" + std::to_string(t);
           if (g_names.count(name)) continue;
-          auto *b = benchmark::RegisterBenchmark(name.c_str(), bm_fused<float>, im, svm != 0, s, BENCH_W_DC, t);
+          auto *b = benchmark::RegisterBenchmark(name.c_str(), bm_pair<float>, im, im, svm != 0, s, BENCH_W_DC,
+                                                 BENCH_W_DC, t);
           add(name, im, b, true);
           b->UseRealTime();
         }
@@ -582,7 +587,7 @@ void register_pairs() {
           if (layout == BENCH_W_CD) name += "/W:CD";
           if (g_names.count(name)) continue;
           add(name, im,
-              benchmark::RegisterBenchmark(name.c_str(), bm_pair<float>, im, blas, svm != 0, s, layout, layout),
+              benchmark::RegisterBenchmark(name.c_str(), bm_pair<float>, im, blas, svm != 0, s, layout, layout, 0),
               true);
         }
     }
@@ -599,7 +604,7 @@ void register_layout_pairs() {
         std::string name = std::string("layouts/") + (svm ? "svm/" : "softmax/") + im->name + "/" + shape_name(s);
         if (g_names.count(name)) continue;
         add(name, im,
-            benchmark::RegisterBenchmark(name.c_str(), bm_pair<float>, im, im, svm != 0, s, BENCH_W_CD, BENCH_W_DC),
+            benchmark::RegisterBenchmark(name.c_str(), bm_pair<float>, im, im, svm != 0, s, BENCH_W_CD, BENCH_W_DC, 0),
             true);
       }
   }

@@ -320,11 +320,16 @@ def load_medians(paths, pattern, key_of, value_of):
 
 
 def load_threads(paths):
-    """{(loss, impl, n, d, c, threads): wall µs} of the threads/ benchmarks (medians)."""
-    return load_medians(
-        paths, THREADS_RE,
-        lambda g: (g["loss"], g["impl"], int(g["n"]), int(g["d"]), int(g["c"]), int(g["t"])),
-        lambda b: b["real_time"] * {"ns": 1e-3, "us": 1.0, "ms": 1e3, "s": 1e6}[b.get("time_unit", "ns")])
+    """{(loss, impl, n, d, c, threads): (µs on one thread, µs on threads, speedup)}
+    of the threads/ benchmarks (medians), the two calls made in turn in one loop,
+    wall time."""
+    def med(field):
+        return load_medians(
+            paths, THREADS_RE,
+            lambda g: (g["loss"], g["impl"], int(g["n"]), int(g["d"]), int(g["c"]), int(g["t"])),
+            lambda b: b.get(field))
+    one, many, ratio = med("other_us"), med("us"), med("ratio")
+    return {k: (one[k], many[k], ratio[k]) for k in ratio if k in one and k in many}
 
 
 def threads_markdown(th):
@@ -332,22 +337,22 @@ def threads_markdown(th):
     4096 x 3073 x 10, no slowdown at 64 x 65 x 10)."""
     if not th:
         return ""
-    ts = sorted({k[5] for k in th if k[5] > 1})
-    lines = ["", "", "Threads (OpenMP, `options.threads`), wall time, median; speedup over one thread:", "",
+    ts = sorted({k[5] for k in th})
+    lines = ["", "", "Threads (OpenMP, `options.threads`), paired: the call on T threads and on one made in "
+             "turn in one loop, wall time, median; speedup = the median of the ratios:", "",
              "| shape (N, D, C) | loss | backend | 1 thread | " +
              " | ".join(f"{t} threads" for t in ts) + " | target (issue 8) |",
              "|---|---|---|---|" + "|".join("---" for _ in ts) + "|---|"]
     for (n, d, c) in sorted({k[2:5] for k in th}, reverse=True):
         for loss in ("svm", "softmax"):
-            for impl in [i for i in BACKENDS if (loss, i, n, d, c, 1) in th]:
-                one = th[(loss, impl, n, d, c, 1)]
-                cells = []
-                sp2 = None
+            for impl in [i for i in BACKENDS if any(k[:5] == (loss, i, n, d, c) for k in th)]:
+                cells, one, sp2 = [], None, None
                 for t in ts:
                     v = th.get((loss, impl, n, d, c, t))
-                    cells.append(f"{fmt_time(v)} ({one / v:.2f}×)" if v else "–")
-                    if t == 2 and v:
-                        sp2 = one / v
+                    cells.append(f"{fmt_time(v[1])} ({v[2]:.2f}×)" if v else "–")
+                    if v:
+                        one = one or v[0]
+                        sp2 = v[2] if t == 2 else sp2
                 if (n, d, c) == (4096, 3073, 10):
                     tgt = f"≥ 1.7× {'✓' if sp2 and sp2 >= 1.7 else '✗'}"
                 elif n <= 64:
