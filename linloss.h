@@ -762,6 +762,10 @@ static const double linloss_i_exp_poly_f64[14] = {
 #define LINLOSS_I_LN2_HI_f64 6.93145751953125e-1
 #define LINLOSS_I_LN2_LO_f64 1.42860682030941723212e-6
 /* 2^MANT + the exponent bias: n + this has n + bias in its low bits */
+#define LINLOSS_I_MAX_f32 FLT_MAX /* the largest finite values, and 2^EMAX > them / 2 */
+#define LINLOSS_I_MAX_f64 DBL_MAX
+#define LINLOSS_I_EMAX_f32 127
+#define LINLOSS_I_EMAX_f64 1023
 #define LINLOSS_I_TRUE_MIN_f32 1.40129846432481707e-45 /* the smallest denormals */
 #define LINLOSS_I_TRUE_MIN_f64 4.9406564584124654e-324
 #define LINLOSS_I_POW2_MAGIC_f32 8388735.0          /* 2^23 + 127  */
@@ -1412,9 +1416,20 @@ static inline size_t LINLOSS_I_FN(linloss_i_argmax_)(const LINLOSS_I_T *s, size_
 
 /* A sample's gradient factor w scale in T. One that underflows to 0 is the
    smallest denormal instead: an infinite gradient stays infinite (not
-   0 inf = NaN), a finite one stays within a denormal of its value. */
+   0 inf = NaN), a finite one stays within a denormal of its value. One
+   beyond T's range (f32, LINLOSS_SUM, a weight above FLT_MAX) is taken as
+   v 2^-k in [2^(EMAX-1), 2^EMAX), linloss_i_rows_ scaling the row by 2^k
+   after the kernels (linloss_i_gscale_k_): the kernels compute w dL/ds
+   without 0 inf = NaN, and their results are linear in the factor. */
+static inline int LINLOSS_I_FN(linloss_i_gscale_k_)(double v) {
+  int e = 0;
+  if (!(v > LINLOSS_I_FN(LINLOSS_I_MAX_) && v <= DBL_MAX)) return 0;
+  (void)frexp(v, &e);
+  return e - LINLOSS_I_FN(LINLOSS_I_EMAX_);
+}
 static inline LINLOSS_I_T LINLOSS_I_FN(linloss_i_gscale_)(double v) {
-  const LINLOSS_I_T g = (LINLOSS_I_T)v;
+  const int k = LINLOSS_I_FN(linloss_i_gscale_k_)(v);
+  const LINLOSS_I_T g = (LINLOSS_I_T)(k ? ldexp(v, -k) : v);
   return g == 0 && v > 0 ? (LINLOSS_I_T)LINLOSS_I_FN(LINLOSS_I_TRUE_MIN_) : g;
 }
 
@@ -1908,8 +1923,9 @@ static inline double LINLOSS_I_FN(linloss_i_logistic_rows_)(size_t first, size_t
 }
 
 /* Rows first .. first+r of a batch: their scores S (stride lds) into the
-   weighted loss sum, and when dS is given, dS = scale * w_i * dL_i/ds_i. */
-static inline double LINLOSS_I_FN(linloss_i_rows_)(int kind, size_t first, size_t r, size_t c,
+   weighted loss sum, and when dS is given, dS = scale * w_i * dL_i/ds_i
+   (for a factor beyond T's range, that times 2^-k: linloss_i_rows_). */
+static inline double LINLOSS_I_FN(linloss_i_rows_k_)(int kind, size_t first, size_t r, size_t c,
                                                  const LINLOSS_I_T *S, size_t lds,
                                                  const int32_t *y, const linloss_options *o,
                                                  double scale, double pw, LINLOSS_I_T *dS, size_t ldds) {
@@ -1975,6 +1991,27 @@ static inline double LINLOSS_I_FN(linloss_i_rows_)(int kind, size_t first, size_
     }
     if (o->sample_loss) o->sample_loss[i] = l / pw;
   }
+  return acc;
+}
+
+/* linloss_i_rows_k_, then the rows whose gradient factor is beyond T's
+   range (linloss_i_gscale_: only weights above FLT_MAX under LINLOSS_SUM,
+   where the factor is the weight) scaled by their 2^k, in double and
+   rounded once: inf where w dL/ds overflows, 0 where dL/ds is 0. */
+static inline double LINLOSS_I_FN(linloss_i_rows_)(int kind, size_t first, size_t r, size_t c,
+                                                 const LINLOSS_I_T *S, size_t lds,
+                                                 const int32_t *y, const linloss_options *o,
+                                                 double scale, double pw, LINLOSS_I_T *dS, size_t ldds) {
+  const double acc = LINLOSS_I_FN(linloss_i_rows_k_)(kind, first, r, c, S, lds, y, o, scale, pw, dS, ldds);
+  size_t i, j;
+  if (dS && (o->class_weight || o->sample_weight) && o->reduction == LINLOSS_SUM && /* (MEAN: w / total <= 1) */
+      LINLOSS_I_FN(LINLOSS_I_MAX_) < DBL_MAX)
+    for (i = 0; i < r; i++) {
+      const int k = LINLOSS_I_FN(linloss_i_gscale_k_)(linloss_i_weight(o, y, first + i) * pw * scale);
+      LINLOSS_I_T *g = dS + i * ldds;
+      if (k)
+        for (j = 0; j < c; j++) g[j] = (LINLOSS_I_T)((double)g[j] * ldexp(1.0, k));
+    }
   return acc;
 }
 

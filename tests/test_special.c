@@ -990,6 +990,125 @@ static void test_tiny_weights(const api *a) {
   group_end();
 }
 
+/* Weights beyond the range of the tested type (f32; LINLOSS_SUM, where a
+   sample's gradient factor is its weight w): dS = w dL/ds rounded once, with
+   dL/ds as the type computes it: 0 where dL/ds is 0 (not 0 inf = NaN), finite
+   where w dL/ds is, infinite where it overflows; the loss the sum of w L.
+   Rows of every kernel: the softmax (one row per lane, blocks; with and
+   without smoothing), the SVM (Weston-Watkins of power 1 and 2,
+   Crammer-Singer; short rows and long), the logistic loss. */
+static void test_huge_weights(const api *a) {
+  static const size_t cs[] = {3, 17, 40, 100};
+  static const double sw[3] = {1e39, 1e-3, 3e300};
+  enum { N = 3 };
+  const int32_t ys[N] = {0, 1, 2};
+  size_t ci, i, j;
+  int v;
+  group_begin("%s weights beyond the type's range (LINLOSS_SUM): dS = w dL/ds rounded once, 0 where dL/ds is 0,"
+              " inf where it overflows",
+              a->name);
+  for (ci = 0; ci < sizeof cs / sizeof cs[0]; ci++)
+    for (v = 0; v < 6; v++) { /* softmax eps 0, 0.1; SVM WW power 1, 2; CS; logistic */
+      const size_t c = v == 5 ? 1 : cs[ci];
+      double *S = (double *)xmalloc(N * c * sizeof(double)), *g = (double *)xmalloc(c * sizeof(double));
+      double Lw = 0, L;
+      void *tS, *tdS, *tl;
+      linloss_status st;
+      linloss_options o = opts(LINLOSS_SUM, v == 1 ? 0.1 : 0);
+      int bad = 0;
+      if (v == 5 && ci > 0) {
+        free(S), free(g);
+        continue;
+      }
+      o.sample_weight = sw;
+      o.delta = 1;
+      o.hinge_power = v == 3 ? 2 : 1;
+      o.svm_variant = v == 4 ? LINLOSS_SVM_CS : LINLOSS_SVM_WW;
+      for (i = 0; i < N; i++)
+        for (j = 0; j < c; j++) /* margins of both signs; softmax entries down to e^-52 */
+          S[i * c + j] = a->round(v == 5 ? (i == 0 ? 200.0 : i == 1 ? -0.75 : 2.5)
+                                         : j == i % c ? 1 : j % 3 == 0 ? 1.5 - 0.01 * (double)j
+                                                        : j % 3 == 1 ? -50 : 0.25 * (double)(i + 1));
+      tS = tbuf(a, S, N * c, 0);
+      tdS = tbuf(a, NULL, N * c, -12345);
+      tl = tbuf(a, NULL, 1, -12345);
+      if (v <= 1)
+        CALL(st, a->softmax_scores(N, c, tS, c, ys, &o, tl, tdS, c));
+      else if (v <= 4)
+        CALL(st, a->svm_scores(N, c, tS, c, ys, &o, tl, tdS, c));
+      else {
+        const int32_t yb[N] = {1, 0, 1};
+        CALL(st, a->logistic_scores(N, tS, yb, &o, tl, tdS));
+      }
+      G.checks++;
+      if (st != LINLOSS_OK) {
+        fail("variant %d, C %zu: status %d", v, c, (int)st);
+        bad = 1;
+      }
+      for (i = 0; i < N && !bad; i++) {
+        double ga = 0; /* the allowance of the unit-weight gradient */
+        if (v <= 1) {
+          softmax_want(S + i * c, c, (size_t)ys[i], o.label_smoothing, &L, g);
+          ga = (8 + (double)c) * a->u + 2 * a->tmin; /* the sum of C terms */
+        } else if (v <= 4) {
+          svm_want(a, S + i * c, c, (size_t)ys[i], &o, &L, g);
+          ga = 4 * a->u;
+        } else { /* s = 200, -0.75, 2.5 with y = 1, 0, 1: sigma(s) - y (-sigma(-s) for y = 1) in the type */
+          const int32_t yb = i == 1 ? 0 : 1;
+          L = (double)(S[i] >= 0 ? log1pl(expl(-(long double)S[i])) + (yb ? 0 : S[i])
+                                 : log1pl(expl((long double)S[i])) - (yb ? S[i] : 0));
+          g[0] = a->round((double)(yb ? -sigmoidl(-S[i]) : sigmoidl(S[i])));
+          ga = 4 * a->u;
+        }
+        Lw += sw[i] * L;
+        for (j = 0; j < c; j++) {
+          const double want = a->round(sw[i] * g[j]), got = a->get(tdS, i * c + j);
+          const double big = fabs(sw[i] * g[j]) / a->max;
+          if (big > 0.99 && big < 1.01) continue; /* at the edge of the range: either */
+          G.checks++;
+          if (!matches(got, want, ga * fabs(sw[i] * g[j]) + 2 * a->u * fabs(want) + (g[j] == 0 ? 0 : a->tmin))) {
+            fail("variant %d, C %zu, row %zu (weight %g), dS[%zu] = %.9g, want %.9g (unit gradient %.9g)", v, c, i,
+                 sw[i], j, got, want, g[j]);
+            bad = 1;
+            break;
+          }
+        }
+      }
+      G.checks++;
+      if (!bad && !matches(a->get(tl, 0), a->round(Lw), 64 * a->u * fabs(Lw)))
+        fail("variant %d, C %zu: loss %.9g, want %.9g", v, c, a->get(tl, 0), a->round(Lw));
+      if (!bad && v <= 4) { /* fused, X = 1 (N x 1), W = 0, b = row 0: db = dW = (sum w) g of row 0 */
+        const double ones[N] = {1, 1, 1}, wt = sw[0] + sw[1] + sw[2];
+        const int32_t y0[N] = {0, 0, 0};
+        void *tX = tbuf(a, ones, N, 0), *tW = tbuf(a, NULL, c, 0), *tb = tbuf(a, S, c, 0);
+        void *tdW = tbuf(a, NULL, c, -12345), *tdb = tbuf(a, NULL, c, -12345);
+        if (v <= 1) {
+          softmax_want(S, c, 0, o.label_smoothing, &L, g);
+          CALL(st, a->softmax(N, 1, c, tX, 1, y0, tW, tb, &o, tl, tdW, tdb));
+        } else {
+          svm_want(a, S, c, 0, &o, &L, g);
+          CALL(st, a->svm(N, 1, c, tX, 1, y0, tW, tb, &o, tl, tdW, tdb));
+        }
+        for (j = 0; j < c && st == LINLOSS_OK; j++) {
+          const double want = a->round(wt * g[j]);
+          if (fabs(sw[0] * g[j]) / a->max > 0.99 && fabs(sw[0] * g[j]) / a->max < 1.01) continue;
+          G.checks++;
+          if (!matches(a->get(tdb, j), want, 16 * a->u * fabs(wt * g[j]) + (double)c * a->u * fabs(want)) ||
+              !matches(a->get(tdW, j), a->get(tdb, j), 0)) {
+            fail("variant %d, C %zu, fused: db[%zu] = %.9g, dW[%zu] = %.9g, want %.9g", v, c, j, a->get(tdb, j), j,
+                 a->get(tdW, j), want);
+            break;
+          }
+        }
+        G.checks++;
+        if (st != LINLOSS_OK) fail("variant %d, C %zu, fused: status %d", v, c, (int)st);
+        free(tX), free(tW), free(tb), free(tdW), free(tdb);
+      }
+      free(S), free(g), free(tS), free(tdS), free(tl);
+    }
+  group_end();
+}
+
 /* ------------------------------------------------------------ FTZ: ordinary data */
 
 static uint64_t rng_next(uint64_t *s) { /* splitmix64 */
@@ -1261,6 +1380,7 @@ int main(void) {
     test_logistic_tails(a);
     test_denormals(a);
     test_tiny_weights(a);
+    test_huge_weights(a);
     test_guard_pages(a);
     test_logistic_overflow(a);
   }
