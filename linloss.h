@@ -761,13 +761,13 @@ static const double linloss_i_exp_poly_f64[14] = {
 #define LINLOSS_I_LN2_LO_f32 -2.12194440e-4
 #define LINLOSS_I_LN2_HI_f64 6.93145751953125e-1
 #define LINLOSS_I_LN2_LO_f64 1.42860682030941723212e-6
-/* 2^MANT + the exponent bias: n + this has n + bias in its low bits */
 #define LINLOSS_I_MAX_f32 FLT_MAX /* the largest finite values, and 2^EMAX > them / 2 */
 #define LINLOSS_I_MAX_f64 DBL_MAX
 #define LINLOSS_I_EMAX_f32 127
 #define LINLOSS_I_EMAX_f64 1023
 #define LINLOSS_I_TRUE_MIN_f32 1.40129846432481707e-45 /* the smallest denormals */
 #define LINLOSS_I_TRUE_MIN_f64 4.9406564584124654e-324
+/* 2^MANT + the exponent bias: n + this has n + bias in its low bits */
 #define LINLOSS_I_POW2_MAGIC_f32 8388735.0          /* 2^23 + 127  */
 #define LINLOSS_I_POW2_MAGIC_f64 4503599627371519.0 /* 2^52 + 1023 */
 #define LINLOSS_I_POW2_MANT_f32 8388608.0            /* 2^23 */
@@ -2008,9 +2008,9 @@ static inline double LINLOSS_I_FN(linloss_i_rows_)(int kind, size_t first, size_
       LINLOSS_I_FN(LINLOSS_I_MAX_) < DBL_MAX)
     for (i = 0; i < r; i++) {
       const int k = LINLOSS_I_FN(linloss_i_gscale_k_)(linloss_i_weight(o, y, first + i) * pw * scale);
+      const double f = k ? ldexp(1.0, k) : 1;
       LINLOSS_I_T *g = dS + i * ldds;
-      if (k)
-        for (j = 0; j < c; j++) g[j] = (LINLOSS_I_T)((double)g[j] * ldexp(1.0, k));
+      for (j = 0; k && j < c; j++) g[j] = (LINLOSS_I_T)((double)g[j] * f);
     }
   return acc;
 }

@@ -309,7 +309,6 @@ double wall_seconds() {
 
 template <class T>
 void bm_fused(benchmark::State &st, const bench_impl *im, bool svm, Shape s, int layout) {
-  const auto clock = thread_seconds;
   using TT = Typed<T>;
   const Data &D = TT::get(s);
   const Ref &R = ref_for(svm, s);
@@ -322,13 +321,13 @@ void bm_fused(benchmark::State &st, const bench_impl *im, bool svm, Shape s, int
     st.SkipWithError("the call failed");
     return;
   }
-  const double t0 = clock();
+  const double t0 = thread_seconds();
   for (auto _ : st) {
     int rc = fn(s.n, s.d, s.c, X, y, W, b, layout, kReg, &loss, dW.data(), db.data());
     benchmark::DoNotOptimize(rc);
     benchmark::ClobberMemory();
   }
-  const double dt = clock() - t0;
+  const double dt = thread_seconds() - t0;
   const double flops = 4.0 * (double)s.n * (double)s.d * (double)s.c;
   st.counters["flops"] = benchmark::Counter(flops, benchmark::Counter::kIsIterationInvariantRate);
   const double peak = peak_of(im, sizeof(T) == 8);
@@ -507,6 +506,9 @@ bool repeated(const bench_impl *im) {
   return true;
 }
 
+// linloss.h's vector backends (those with exp_f32), not SIMDe or scalar.
+bool vector_backend(const bench_impl *im) { return im->exp_f32 && repeated(im); }
+
 void add(const std::string &name, const bench_impl *im, benchmark::internal::Benchmark *b,
          bool key) {
   g_names.insert(name);
@@ -541,7 +543,7 @@ void register_scores(Shape s, bool key) {
     }
   }
   for (const bench_impl *im : g_impls) {
-    if (!im->exp_f32 || !repeated(im)) continue;
+    if (!vector_backend(im)) continue;
     const std::string name = std::string("exp_scores/") + im->name + "/" + shape_name(s);
     if (!g_names.count(name)) add(name, im, benchmark::RegisterBenchmark(name.c_str(), bm_exp, im, s), key);
   }
@@ -570,42 +572,33 @@ void register_threads() {
       }
 }
 
-// Paired ratios (bm_pair) of the vector backends to the BLAS baseline on the
-// key shapes, f32, both layouts where the targets compare them.
+// Paired ratios (bm_pair) of the vector backends on the key shapes, f32:
+// to the BLAS baseline (pair/, both layouts where the targets compare
+// them), and of the two W layouts, each backend against itself (layouts/,
+// the target: within 10 %, at C = 10 and 1000).
 void register_pairs() {
   const bench_impl *blas = nullptr;
   for (const bench_impl *im : g_impls)
     if (std::strcmp(im->name, "openblas") == 0 || std::strcmp(im->name, "cblas") == 0) blas = im;
-  if (!blas) return;
-  for (Shape s : kKeyShapes)
-    for (int layout : {BENCH_W_DC, BENCH_W_CD}) {
-      if (layout == BENCH_W_CD && s.c != 10 && s.c != 1000) continue;
-      for (int svm = 1; svm >= 0; svm--)
-        for (const bench_impl *im : g_impls) {
-          if (!im->set_threads || !repeated(im) || !Typed<float>::fn(im, svm != 0)) continue;
-          std::string name = std::string("pair/") + (svm ? "svm/" : "softmax/") + im->name + "/" + shape_name(s);
-          if (layout == BENCH_W_CD) name += "/W:CD";
-          if (g_names.count(name)) continue;
+  for (Shape s : kKeyShapes) {
+    const bool both = s.c == 10 || s.c == 1000;
+    for (int svm = 1; svm >= 0; svm--)
+      for (const bench_impl *im : g_impls) {
+        if (!vector_backend(im) || !Typed<float>::fn(im, svm != 0)) continue;
+        const std::string tail = std::string(svm ? "svm/" : "softmax/") + im->name + "/" + shape_name(s);
+        for (int layout : {BENCH_W_DC, BENCH_W_CD}) {
+          const std::string name = "pair/" + tail + (layout == BENCH_W_CD ? "/W:CD" : "");
+          if (!blas || (layout == BENCH_W_CD && !both) || g_names.count(name)) continue;
           add(name, im,
               benchmark::RegisterBenchmark(name.c_str(), bm_pair<float>, im, blas, svm != 0, s, layout, layout, 0),
               true);
         }
-    }
-}
-
-// Paired ratios of the two W layouts (the target: within 10 %), each vector
-// backend against itself, on the key shapes of C = 10 and 1000.
-void register_layout_pairs() {
-  for (Shape s : kKeyShapes) {
-    if (s.c != 10 && s.c != 1000) continue;
-    for (int svm = 1; svm >= 0; svm--)
-      for (const bench_impl *im : g_impls) {
-        if (!im->set_threads || !repeated(im) || !Typed<float>::fn(im, svm != 0)) continue;
-        std::string name = std::string("layouts/") + (svm ? "svm/" : "softmax/") + im->name + "/" + shape_name(s);
-        if (g_names.count(name)) continue;
-        add(name, im,
-            benchmark::RegisterBenchmark(name.c_str(), bm_pair<float>, im, im, svm != 0, s, BENCH_W_CD, BENCH_W_DC, 0),
-            true);
+        const std::string lname = "layouts/" + tail;
+        if (both && !g_names.count(lname))
+          add(lname, im,
+              benchmark::RegisterBenchmark(lname.c_str(), bm_pair<float>, im, im, svm != 0, s, BENCH_W_CD,
+                                           BENCH_W_DC, 0),
+              true);
       }
   }
 }
@@ -613,7 +606,6 @@ void register_layout_pairs() {
 void register_all() {
   register_threads();
   register_pairs();
-  register_layout_pairs();
   for (Shape s : kKeyShapes) register_fused<float>(s, BENCH_W_DC, true);
   for (Shape s : kKeyShapes)
     if (s.c == 10 || s.c == 1000) register_fused<float>(s, BENCH_W_CD, true);

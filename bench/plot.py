@@ -520,19 +520,15 @@ def plot(data, context, out):
     # row 3: score level
     for col, loss in enumerate(("svm", "softmax")):
         ax = axes[3][col]
-        for impl in score_impls:
-            pts = sorted((k[5], r["ns_per_elem"]) for k, r in data.items()
-                         if k[:3] == ("scores", loss, impl) and "ns_per_elem" in r)
-            if pts:
-                ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", ms=4,
-                        color=COLORS.get(impl), label=LABELS.get(impl, impl))
-        if loss == "softmax":  # the vector exp alone over the same scores: its floor
+        # under the softmax, the vector exp alone over the same scores: its floor
+        for what in (loss, "exp") if loss == "softmax" else (loss,):
             for impl in score_impls:
                 pts = sorted((k[5], r["ns_per_elem"]) for k, r in data.items()
-                             if k[:3] == ("scores", "exp", impl) and "ns_per_elem" in r)
+                             if k[:3] == ("scores", what, impl) and "ns_per_elem" in r)
                 if pts:
-                    ax.plot([p[0] for p in pts], [p[1] for p in pts], ls="--", marker=".", ms=4,
-                            color=COLORS.get(impl), alpha=0.7, label=f"{impl}: exp alone")
+                    style = (dict(marker="o", label=LABELS.get(impl, impl)) if what == loss
+                             else dict(ls="--", marker=".", alpha=0.7, label=f"{impl}: exp alone"))
+                    ax.plot([p[0] for p in pts], [p[1] for p in pts], ms=4, color=COLORS.get(impl), **style)
         tg = sorted(SCORE_TARGETS.get(loss, {}).items())
         if tg:
             ax.plot([t[0] for t in tg], [t[1] for t in tg], "k:", marker="_", ms=12,
