@@ -326,6 +326,20 @@ static inline const char *linloss_backend_name(void);
 
 #define LINLOSS_I_CAT_(a, b) a##b
 #define LINLOSS_I_CAT(a, b) LINLOSS_I_CAT_(a, b)
+/* The same code at -O2 as at -O3. LINLOSS_I_INLINE: the vocabulary's
+   functions (and the small kernels' helpers), which gcc -O2 would keep out
+   of line when they are large (a transpose then went through memory);
+   LINLOSS_I_UNROLL: a loop over the lanes or a register tile, unrolled. */
+#if defined(__GNUC__)
+#define LINLOSS_I_INLINE static inline __attribute__((always_inline))
+#else
+#define LINLOSS_I_INLINE static inline
+#endif
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 8
+#define LINLOSS_I_UNROLL _Pragma("GCC unroll 16")
+#else
+#define LINLOSS_I_UNROLL
+#endif
 /* In the template below, LINLOSS_I_TS is f32 or f64 and LINLOSS_I_FN(name_)
    gives name_f32 or name_f64. */
 #define LINLOSS_I_FN(name) LINLOSS_I_CAT(name, LINLOSS_I_TS)
@@ -436,36 +450,39 @@ typedef simde__m128d linloss_i_q_f64;
                     linloss_i_vset1(LINLOSS_I_FN(LINLOSS_I_POW2_MANT_)))
 /* Horizontal sums: the two halves added, then within the half. */
 #define linloss_i_vhsum LINLOSS_I_FN(linloss_i_vhsum_)
-static inline float linloss_i_vhsum_f32(linloss_i_v_f32 v) {
+LINLOSS_I_INLINE float linloss_i_vhsum_f32(linloss_i_v_f32 v) {
   linloss_i_q_f32 h = LINLOSS_I_Q(add_ps)(LINLOSS_I_X(castps256_ps128)(v), LINLOSS_I_X(extractf128_ps)(v, 1));
   h = LINLOSS_I_Q(add_ps)(h, LINLOSS_I_Q(movehl_ps)(h, h));
   return LINLOSS_I_Q(cvtss_f32)(LINLOSS_I_Q(add_ss)(h, LINLOSS_I_Q(movehdup_ps)(h)));
 }
-static inline double linloss_i_vhsum_f64(linloss_i_v_f64 v) {
+LINLOSS_I_INLINE double linloss_i_vhsum_f64(linloss_i_v_f64 v) {
   linloss_i_q_f64 h = LINLOSS_I_Q(add_pd)(LINLOSS_I_X(castpd256_pd128)(v), LINLOSS_I_X(extractf128_pd)(v, 1));
   return LINLOSS_I_Q(cvtsd_f64)(LINLOSS_I_Q(add_sd)(h, LINLOSS_I_Q(unpackhi_pd)(h, h)));
 }
 /* A W x W block in registers transposed: v[i] (row i) becomes column i. */
 #define linloss_i_vtranspose LINLOSS_I_FN(linloss_i_vtranspose_)
-static inline void linloss_i_vtranspose_f32(linloss_i_v_f32 *v) {
+LINLOSS_I_INLINE void linloss_i_vtranspose_f32(linloss_i_v_f32 *v) {
   linloss_i_v_f32 t[8], u[8];
   int i;
+  LINLOSS_I_UNROLL
   for (i = 0; i < 4; i++) { /* rows 2i, 2i+1 interleaved: columns 0 1 | 4 5 and 2 3 | 6 7 */
     t[2 * i] = LINLOSS_I_X(unpacklo_ps)(v[2 * i], v[2 * i + 1]);
     t[2 * i + 1] = LINLOSS_I_X(unpackhi_ps)(v[2 * i], v[2 * i + 1]);
   }
+  LINLOSS_I_UNROLL
   for (i = 0; i < 2; i++) { /* rows 4i..4i+3 of each column, per half */
     u[4 * i] = LINLOSS_I_X(shuffle_ps)(t[4 * i], t[4 * i + 2], 0x44);
     u[4 * i + 1] = LINLOSS_I_X(shuffle_ps)(t[4 * i], t[4 * i + 2], 0xEE);
     u[4 * i + 2] = LINLOSS_I_X(shuffle_ps)(t[4 * i + 1], t[4 * i + 3], 0x44);
     u[4 * i + 3] = LINLOSS_I_X(shuffle_ps)(t[4 * i + 1], t[4 * i + 3], 0xEE);
   }
+  LINLOSS_I_UNROLL
   for (i = 0; i < 4; i++) { /* the halves joined: columns i and i + 4 */
     v[i] = LINLOSS_I_X(permute2f128_ps)(u[i], u[4 + i], 0x20);
     v[i + 4] = LINLOSS_I_X(permute2f128_ps)(u[i], u[4 + i], 0x31);
   }
 }
-static inline void linloss_i_vtranspose_f64(linloss_i_v_f64 *v) {
+LINLOSS_I_INLINE void linloss_i_vtranspose_f64(linloss_i_v_f64 *v) {
   const linloss_i_v_f64 t0 = LINLOSS_I_X(unpacklo_pd)(v[0], v[1]), t1 = LINLOSS_I_X(unpackhi_pd)(v[0], v[1]);
   const linloss_i_v_f64 t2 = LINLOSS_I_X(unpacklo_pd)(v[2], v[3]), t3 = LINLOSS_I_X(unpackhi_pd)(v[2], v[3]);
   v[0] = LINLOSS_I_X(permute2f128_pd)(t0, t2, 0x20);
@@ -484,12 +501,12 @@ static inline void linloss_i_vtranspose_f64(linloss_i_v_f64 *v) {
   LINLOSS_I_X(cmpgt_epi32)(LINLOSS_I_X(set1_epi32)((int)(k)), LINLOSS_I_X(setr_epi32)(0, 1, 2, 3, 4, 5, 6, 7))
 #define LINLOSS_I_XMASK_f64(k) \
   LINLOSS_I_X(cmpgt_epi64)(LINLOSS_I_X(set1_epi64x)((long long)(k)), LINLOSS_I_X(setr_epi64x)(0, 1, 2, 3))
-static inline linloss_i_v_f32 linloss_i_vload_n_f32(const float *p, size_t k, float fill) {
+LINLOSS_I_INLINE linloss_i_v_f32 linloss_i_vload_n_f32(const float *p, size_t k, float fill) {
   if (k >= 8) return LINLOSS_I_X(loadu_ps)(p); /* the common case, and masked moves are slow */
   return LINLOSS_I_X(blendv_ps)(LINLOSS_I_X(set1_ps)(fill), LINLOSS_I_X(maskload_ps)(p, LINLOSS_I_XMASK_f32(k)),
                                LINLOSS_I_X(castsi256_ps)(LINLOSS_I_XMASK_f32(k)));
 }
-static inline linloss_i_v_f64 linloss_i_vload_n_f64(const double *p, size_t k, double fill) {
+LINLOSS_I_INLINE linloss_i_v_f64 linloss_i_vload_n_f64(const double *p, size_t k, double fill) {
   if (k >= 4) return LINLOSS_I_X(loadu_pd)(p);
   return LINLOSS_I_X(blendv_pd)(LINLOSS_I_X(set1_pd)(fill), LINLOSS_I_X(maskload_pd)(p, LINLOSS_I_XMASK_f64(k)),
                                LINLOSS_I_X(castsi256_pd)(LINLOSS_I_XMASK_f64(k)));
@@ -498,7 +515,7 @@ static inline linloss_i_v_f64 linloss_i_vload_n_f64(const double *p, size_t k, d
    type): a masked store (vmaskmov) takes about 9 cycles on AMD's Zen 4,
    and every tile edge and row tail has one (the 64 x 65 x 10 shape 1.12x
    faster). bytes < 32. */
-static inline void linloss_i_xstore_bytes(void *p, __m256i v, size_t bytes) {
+LINLOSS_I_INLINE void linloss_i_xstore_bytes(void *p, __m256i v, size_t bytes) {
   unsigned char *b = (unsigned char *)p;
   __m128i h = LINLOSS_I_X(castsi256_si128)(v);
   if (bytes & 16) {
@@ -513,11 +530,11 @@ static inline void linloss_i_xstore_bytes(void *p, __m256i v, size_t bytes) {
   }
   if (bytes & 4) LINLOSS_I_Q(store_ss)((float *)(void *)b, LINLOSS_I_Q(castsi128_ps)(h));
 }
-static inline void linloss_i_vstore_n_f32(float *p, linloss_i_v_f32 v, size_t k) {
+LINLOSS_I_INLINE void linloss_i_vstore_n_f32(float *p, linloss_i_v_f32 v, size_t k) {
   if (k >= 8) LINLOSS_I_X(storeu_ps)(p, v);
   else linloss_i_xstore_bytes(p, LINLOSS_I_X(castps_si256)(v), k * sizeof(float));
 }
-static inline void linloss_i_vstore_n_f64(double *p, linloss_i_v_f64 v, size_t k) {
+LINLOSS_I_INLINE void linloss_i_vstore_n_f64(double *p, linloss_i_v_f64 v, size_t k) {
   if (k >= 4) LINLOSS_I_X(storeu_pd)(p, v);
   else linloss_i_xstore_bytes(p, LINLOSS_I_X(castpd_si256)(v), k * sizeof(double));
 }
@@ -595,36 +612,46 @@ typedef __mmask8 linloss_i_m_f64;
     a[0] = sh(b0, b2, 0x88), a[1] = sh(b0, b2, 0xDD), a[2] = sh(b1, b3, 0x88);                   \
     a[3] = sh(b1, b3, 0xDD);                                                                     \
   } while (0)
-static inline void linloss_i_vtranspose_f32(linloss_i_v_f32 *v) {
+LINLOSS_I_INLINE void linloss_i_vtranspose_f32(linloss_i_v_f32 *v) {
   linloss_i_v_f32 t[16], a[4];
   int i, q;
+  LINLOSS_I_UNROLL
   for (i = 0; i < 8; i++) { /* rows 2i, 2i+1 interleaved, per quarter: columns 4L, 4L+1 and 4L+2, 4L+3 */
     t[2 * i] = _mm512_unpacklo_ps(v[2 * i], v[2 * i + 1]);
     t[2 * i + 1] = _mm512_unpackhi_ps(v[2 * i], v[2 * i + 1]);
   }
+  LINLOSS_I_UNROLL
   for (i = 0; i < 4; i++) { /* u[4i + q], quarter L: column 4L + q, rows 4i..4i+3 */
     v[4 * i] = _mm512_shuffle_ps(t[4 * i], t[4 * i + 2], 0x44);
     v[4 * i + 1] = _mm512_shuffle_ps(t[4 * i], t[4 * i + 2], 0xEE);
     v[4 * i + 2] = _mm512_shuffle_ps(t[4 * i + 1], t[4 * i + 3], 0x44);
     v[4 * i + 3] = _mm512_shuffle_ps(t[4 * i + 1], t[4 * i + 3], 0xEE);
   }
+  LINLOSS_I_UNROLL
   for (q = 0; q < 4; q++) { /* column 4L + q: quarter L of u[q], u[4 + q], u[8 + q], u[12 + q] */
+    LINLOSS_I_UNROLL
     for (i = 0; i < 4; i++) a[i] = v[4 * i + q];
     LINLOSS_I_ZQUARTERS(__m512, _mm512_shuffle_f32x4, a);
+    LINLOSS_I_UNROLL
     for (i = 0; i < 4; i++) t[4 * i + q] = a[i];
   }
+  LINLOSS_I_UNROLL
   for (i = 0; i < 16; i++) v[i] = t[i];
 }
-static inline void linloss_i_vtranspose_f64(linloss_i_v_f64 *v) {
+LINLOSS_I_INLINE void linloss_i_vtranspose_f64(linloss_i_v_f64 *v) {
   linloss_i_v_f64 t[8], a[4];
   int i, q;
+  LINLOSS_I_UNROLL
   for (i = 0; i < 4; i++) { /* per quarter L: column 2L (lo) and 2L + 1 (hi) of rows 2i, 2i+1 */
     t[2 * i] = _mm512_unpacklo_pd(v[2 * i], v[2 * i + 1]);
     t[2 * i + 1] = _mm512_unpackhi_pd(v[2 * i], v[2 * i + 1]);
   }
+  LINLOSS_I_UNROLL
   for (q = 0; q < 2; q++) {
+    LINLOSS_I_UNROLL
     for (i = 0; i < 4; i++) a[i] = t[2 * i + q];
     LINLOSS_I_ZQUARTERS(__m512d, _mm512_shuffle_f64x2, a);
+    LINLOSS_I_UNROLL
     for (i = 0; i < 4; i++) v[2 * i + q] = a[i];
   }
 }
@@ -779,13 +806,7 @@ static const double linloss_i_exp_poly_f64[14] = {
 #define LINLOSS_I_LOG_TERMS_f32 5
 #define LINLOSS_I_LOG_TERMS_f64 11
 
-/* Register tiles of the matrix products (see the template), and the loops
-   over them that the compiler should unroll even at -O2. */
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 8
-#define LINLOSS_I_UNROLL _Pragma("GCC unroll 16")
-#else
-#define LINLOSS_I_UNROLL
-#endif
+/* Register tiles of the matrix products (see the template). */
 /* LINLOSS_I_INREG(v): keep the vector v in a register. Without it compilers
    fold the loads of a tile's operands into its FMAs, loading each vector once
    per use instead of once: the loads, not the FMAs, then bound the speed. */
@@ -977,19 +998,34 @@ static inline double linloss_i_weight(const linloss_options *o, const int32_t *y
 }
 
 /* Labels, last of the checks; gives the total weight of the batch. */
+/* Labels y[0..m): adds the ignored ones to *nign, gives 1 if another is
+   not a class below nc; no branches, one pass at the speed of the loads. */
+LINLOSS_I_INLINE uint32_t linloss_i_check_run(const int32_t *y, size_t m, uint32_t has_ign, int32_t ign,
+                                              uint32_t nc, size_t *nign) {
+  uint32_t bad = 0, ni = 0;
+  size_t k;
+  for (k = 0; k < m; k++) {
+    const uint32_t ignored = has_ign & (y[k] == ign);
+    ni += ignored;
+    bad |= (ignored ^ 1) & ((uint32_t)y[k] >= nc);
+  }
+  *nign += ni;
+  return bad;
+}
+
 static inline linloss_status linloss_i_check_labels(const linloss_options *o, size_t n,
                                                    const int32_t *y, size_t nclass,
                                                    double *total) {
   const int32_t ign = o->ignore_label;
   const int has_ign = ign != LINLOSS_NO_IGNORE;
+  /* a label y < 0, taken as unsigned, is at least 2^31 >= nc */
+  const uint32_t nc = nclass < 0x80000000u ? (uint32_t)nclass : 0x80000000u;
   size_t i, nign = 0;
-  int bad = 0;
+  uint32_t bad = 0;
   double t = 0;
-  for (i = 0; i < n; i++) { /* no branches: one pass at the speed of the loads */
-    const int ignored = has_ign & (y[i] == ign);
-    nign += (size_t)ignored;
-    bad |= (ignored ^ 1) & ((y[i] < 0) | ((size_t)y[i] >= nclass));
-  }
+  for (i = 0; i + 16 <= n; i += 16) /* a constant count: gcc -O2 vectorizes it */
+    bad |= linloss_i_check_run(y + i, 16, (uint32_t)has_ign, ign, nc, &nign);
+  bad |= linloss_i_check_run(y + i, n - i, (uint32_t)has_ign, ign, nc, &nign);
   if (bad) return LINLOSS_ERR_LABEL;
   if (!o->class_weight && !o->sample_weight) t = (double)(n - nign); /* the sum of the 1s below, exactly */
   else
@@ -1192,7 +1228,7 @@ static const double linloss_i_iota_f64[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 
    a row is read or written. */
 
 #ifdef LINLOSS_I_GENERIC_PARTIAL
-static inline LINLOSS_I_V linloss_i_vload_n(const LINLOSS_I_T *p, size_t k, LINLOSS_I_T fill) {
+LINLOSS_I_INLINE LINLOSS_I_V linloss_i_vload_n(const LINLOSS_I_T *p, size_t k, LINLOSS_I_T fill) {
   LINLOSS_I_T buf[LINLOSS_I_W];
   size_t i;
   if (k == LINLOSS_I_W) return linloss_i_vload(p);
@@ -1200,7 +1236,7 @@ static inline LINLOSS_I_V linloss_i_vload_n(const LINLOSS_I_T *p, size_t k, LINL
   return linloss_i_vload(buf);
 }
 
-static inline void linloss_i_vstore_n(LINLOSS_I_T *p, LINLOSS_I_V v, size_t k) {
+LINLOSS_I_INLINE void linloss_i_vstore_n(LINLOSS_I_T *p, LINLOSS_I_V v, size_t k) {
   LINLOSS_I_T buf[LINLOSS_I_W];
   if (k == LINLOSS_I_W) {
     linloss_i_vstore(p, v);
@@ -1212,7 +1248,7 @@ static inline void linloss_i_vstore_n(LINLOSS_I_T *p, LINLOSS_I_V v, size_t k) {
 #endif
 
 /* v with lane i set to x */
-static inline LINLOSS_I_V linloss_i_vput(LINLOSS_I_V v, size_t i, LINLOSS_I_T x) {
+LINLOSS_I_INLINE LINLOSS_I_V linloss_i_vput(LINLOSS_I_V v, size_t i, LINLOSS_I_T x) {
   const LINLOSS_I_V iota = linloss_i_vload(LINLOSS_I_FN(linloss_i_iota_));
   return linloss_i_vsel(linloss_i_veq(iota, linloss_i_vset1((LINLOSS_I_T)i)), linloss_i_vset1(x), v);
 }
@@ -1223,14 +1259,14 @@ static inline size_t LINLOSS_I_FN(linloss_i_lanes_)(size_t n, size_t q) {
 }
 
 /* v with the lanes from k on set to 0 */
-static inline LINLOSS_I_V linloss_i_vkeep(LINLOSS_I_V v, size_t k) {
+LINLOSS_I_INLINE LINLOSS_I_V linloss_i_vkeep(LINLOSS_I_V v, size_t k) {
   const LINLOSS_I_V iota = linloss_i_vload(LINLOSS_I_FN(linloss_i_iota_));
   if (k >= LINLOSS_I_W) return v;
   return linloss_i_vsel(linloss_i_vgt(linloss_i_vset1((LINLOSS_I_T)k), iota), v, linloss_i_vzero());
 }
 
 #ifdef LINLOSS_I_GENERIC_HSUM
-static inline LINLOSS_I_T linloss_i_vhsum(LINLOSS_I_V v) {
+LINLOSS_I_INLINE LINLOSS_I_T linloss_i_vhsum(LINLOSS_I_V v) {
   LINLOSS_I_T buf[LINLOSS_I_W], acc = 0;
   size_t i;
   linloss_i_vstore(buf, v);
@@ -1240,7 +1276,7 @@ static inline LINLOSS_I_T linloss_i_vhsum(LINLOSS_I_V v) {
 #endif
 
 #ifdef LINLOSS_I_GENERIC_TRANSPOSE
-static inline void linloss_i_vtranspose(LINLOSS_I_V *v) {
+LINLOSS_I_INLINE void linloss_i_vtranspose(LINLOSS_I_V *v) {
   LINLOSS_I_T buf[LINLOSS_I_W * LINLOSS_I_W];
   size_t i, j;
   for (i = 0; i < LINLOSS_I_W; i++) linloss_i_vstore(buf + i * LINLOSS_I_W, v[i]);
@@ -1255,7 +1291,7 @@ static inline void linloss_i_vtranspose(LINLOSS_I_V *v) {
 #endif
 
 #ifdef LINLOSS_I_GENERIC_HMAX
-static inline LINLOSS_I_T linloss_i_vhmax(LINLOSS_I_V v) {
+LINLOSS_I_INLINE LINLOSS_I_T linloss_i_vhmax(LINLOSS_I_V v) {
   LINLOSS_I_T buf[LINLOSS_I_W], m;
   size_t i;
   linloss_i_vstore(buf, v);
@@ -1265,7 +1301,7 @@ static inline LINLOSS_I_T linloss_i_vhmax(LINLOSS_I_V v) {
 #endif
 
 #if LINLOSS_BACKEND != LINLOSS_BACKEND_SCALAR
-static inline LINLOSS_I_V linloss_i_vexp(LINLOSS_I_V x) {
+LINLOSS_I_INLINE LINLOSS_I_V linloss_i_vexp(LINLOSS_I_V x) {
   LINLOSS_I_V n, r, p;
   int k;
   x = linloss_i_vmax(linloss_i_vset1(LINLOSS_I_FN(LINLOSS_I_EXP_LO_)), x); /* NaN stays */
@@ -1289,7 +1325,7 @@ static inline LINLOSS_I_V linloss_i_vexp(LINLOSS_I_V x) {
 }
 
 /* 2 atanh(s) for |s| <= 0.2: s times the odd series in s^2 */
-static inline LINLOSS_I_V LINLOSS_I_FN(linloss_i_vatanh2_)(LINLOSS_I_V s) {
+LINLOSS_I_INLINE LINLOSS_I_V LINLOSS_I_FN(linloss_i_vatanh2_)(LINLOSS_I_V s) {
   const LINLOSS_I_V s2 = linloss_i_vmul(s, s);
   LINLOSS_I_V p = linloss_i_vset1(2.0 / (2 * LINLOSS_I_FN(LINLOSS_I_LOG_TERMS_) + 1));
   int k;
@@ -1298,7 +1334,7 @@ static inline LINLOSS_I_V LINLOSS_I_FN(linloss_i_vatanh2_)(LINLOSS_I_V s) {
   return linloss_i_vmul(s, p);
 }
 
-static inline LINLOSS_I_V linloss_i_vlog1p(LINLOSS_I_V a) {
+LINLOSS_I_INLINE LINLOSS_I_V linloss_i_vlog1p(LINLOSS_I_V a) {
   const LINLOSS_I_V half = linloss_i_vset1(0.5), one = linloss_i_vset1(1), two = linloss_i_vset1(2);
   const LINLOSS_I_M big = linloss_i_vgt(a, half);
   const LINLOSS_I_V f = linloss_i_vsel(big, linloss_i_vmul(linloss_i_vsub(a, one), half), a);
@@ -1308,7 +1344,7 @@ static inline LINLOSS_I_V linloss_i_vlog1p(LINLOSS_I_V a) {
 
 /* log a for a in [2^-120, 2^120] or NaN: a = 2^e f with f in [sqrt(1/2),
    sqrt(2)) (f exact), log a = e ln 2 + 2 atanh((f - 1) / (f + 1)). */
-static inline LINLOSS_I_V linloss_i_vlog(LINLOSS_I_V a) {
+LINLOSS_I_INLINE LINLOSS_I_V linloss_i_vlog(LINLOSS_I_V a) {
   const LINLOSS_I_V magic = linloss_i_vset1(LINLOSS_I_FN(LINLOSS_I_POW2_MAGIC_)), one = linloss_i_vset1(1);
   LINLOSS_I_V e = linloss_i_vsub(linloss_i_vshr_mant(a), magic); /* floor(log2 a) */
   LINLOSS_I_V f = linloss_i_vmul(a, linloss_i_vshl_mant(linloss_i_vsub(magic, e)));
@@ -1662,7 +1698,7 @@ static inline int LINLOSS_I_FN(linloss_i_svm_ww_)(const LINLOSS_I_T *s, size_t c
    write the per-sample losses and, when dS is given, dS (which may be S).
    Their start: each lane's weight w, gradient scale gsc and label lab (-1
    for a lane that does not count), and t (0 past row r). */
-static inline void LINLOSS_I_FN(linloss_i_lanes_in_)(size_t first, size_t r, size_t c, const LINLOSS_I_T *S,
+LINLOSS_I_INLINE void LINLOSS_I_FN(linloss_i_lanes_in_)(size_t first, size_t r, size_t c, const LINLOSS_I_T *S,
                                                    size_t lds, const int32_t *y, const linloss_options *o,
                                                    double scale, double pw, LINLOSS_I_T (*t)[LINLOSS_I_W],
                                                    double *w, LINLOSS_I_T *gsc, LINLOSS_I_T *lab) {
@@ -1703,7 +1739,7 @@ static inline void LINLOSS_I_FN(linloss_i_lanes_in_)(size_t first, size_t r, siz
 
 /* Their end: the lanes' losses li (unweighted) into the weighted sum and
    the per-sample losses, and t (the gradients) back into dS. */
-static inline double LINLOSS_I_FN(linloss_i_lanes_out_)(size_t first, size_t r, size_t c, const double *w,
+LINLOSS_I_INLINE double LINLOSS_I_FN(linloss_i_lanes_out_)(size_t first, size_t r, size_t c, const double *w,
                                                       const double *li, const linloss_options *o, double pw,
                                                       LINLOSS_I_T (*t)[LINLOSS_I_W], LINLOSS_I_T *dS,
                                                       size_t ldds) {
@@ -1720,19 +1756,21 @@ static inline double LINLOSS_I_FN(linloss_i_lanes_out_)(size_t first, size_t r, 
     LINLOSS_I_UNROLL
     for (l = 0; l < LINLOSS_I_W; l++) v[l] = l < k ? linloss_i_vload(t[j + l]) : linloss_i_vzero();
     linloss_i_vtranspose(v);
-    for (l = 0; l < r; l++) linloss_i_vstore_n(dS + l * ldds + j, v[l], k);
+    LINLOSS_I_UNROLL
+    for (l = 0; l < LINLOSS_I_W; l++)
+      if (l < r) linloss_i_vstore_n(dS + l * ldds + j, v[l], k);
   }
   return acc;
 }
 
 /* The softmax of small C, one row per lane (as in its row kernel above,
    whose per-row horizontal sums, exp of a part-filled vector and log cost
-   more there). */
-static inline double LINLOSS_I_FN(linloss_i_rows_small_)(size_t first, size_t r, size_t c,
-                                                       const LINLOSS_I_T *S, size_t lds,
-                                                       const int32_t *y, const linloss_options *o,
-                                                       double scale, double pw, LINLOSS_I_T *dS,
-                                                       size_t ldds) {
+   more there). smooth: eps > 0, a constant (linloss_i_rows_small_). */
+LINLOSS_I_INLINE double LINLOSS_I_FN(linloss_i_rows_small_k_)(size_t first, size_t r, size_t c,
+                                                           const LINLOSS_I_T *S, size_t lds,
+                                                           const int32_t *y, const linloss_options *o,
+                                                           double scale, double pw, LINLOSS_I_T *dS,
+                                                           size_t ldds, int smooth) {
   LINLOSS_I_T t[LINLOSS_I_SMALL_CW][LINLOSS_I_W], lab[LINLOSS_I_W], gsc[LINLOSS_I_W];
   LINLOSS_I_T mb[LINLOSS_I_W], lg[LINLOSS_I_W], yb[LINLOSS_I_W], db[LINLOSS_I_W];
   double w[LINLOSS_I_W], li[LINLOSS_I_W];
@@ -1753,7 +1791,7 @@ static inline double LINLOSS_I_FN(linloss_i_rows_small_)(size_t first, size_t r,
     const LINLOSS_I_M isy = linloss_i_veq(vlab, linloss_i_vset1((LINLOSS_I_T)j));
     vsum = linloss_i_vadd(vsum, e);
     vsy = linloss_i_vadd(vsy, linloss_i_vsel(isy, v, zero));
-    if (eps > 0) vdev = linloss_i_vadd(vdev, linloss_i_vsub(linloss_i_vmul(v, vh), linloss_i_vmul(vm, vh)));
+    if (smooth) vdev = linloss_i_vadd(vdev, linloss_i_vsub(linloss_i_vmul(v, vh), linloss_i_vmul(vm, vh)));
     linloss_i_vstore(t[j], e);
   }
   linloss_i_vstore(mb, vm);
@@ -1769,11 +1807,20 @@ static inline double LINLOSS_I_FN(linloss_i_rows_small_)(size_t first, size_t r,
       linloss_i_vstore(t[j], linloss_i_vsel(live, linloss_i_vmul(g, vgs), zero));
     }
   }
-  for (l = 0; l < r; l++) {
+  for (l = 0; l < LINLOSS_I_W; l++) { /* all lanes, a constant count (those past r unread) */
     li[l] = (double)lg[l] + (1 - eps) * ((double)mb[l] - (double)yb[l]);
-    if (eps > 0) li[l] -= eps / (double)c / h * (double)db[l];
+    if (smooth) li[l] -= eps / (double)c / h * (double)db[l];
   }
   return LINLOSS_I_FN(linloss_i_lanes_out_)(first, r, c, w, li, o, pw, t, dS, ldds);
+}
+static inline double LINLOSS_I_FN(linloss_i_rows_small_)(size_t first, size_t r, size_t c,
+                                                       const LINLOSS_I_T *S, size_t lds,
+                                                       const int32_t *y, const linloss_options *o,
+                                                       double scale, double pw, LINLOSS_I_T *dS,
+                                                       size_t ldds) {
+  return o->label_smoothing > 0
+             ? LINLOSS_I_FN(linloss_i_rows_small_k_)(first, r, c, S, lds, y, o, scale, pw, dS, ldds, 1)
+             : LINLOSS_I_FN(linloss_i_rows_small_k_)(first, r, c, S, lds, y, o, scale, pw, dS, ldds, 0);
 }
 
 #ifdef linloss_i_vmaskbits
@@ -1802,6 +1849,7 @@ static inline int LINLOSS_I_FN(linloss_i_svm_flat_)(size_t first, size_t c, cons
   LINLOSS_I_V vl = zero, vp = linloss_i_vload(LINLOSS_I_FN(linloss_i_iota_)); /* the lanes' flat positions */
   LINLOSS_I_T sum, at = 0, *out = dS && dS != S ? dS : g; /* in place (or no dS): through g, as S may be needed again */
   size_t l, v;
+  LINLOSS_I_UNROLL
   for (l = 0; l < W; l++, at += (LINLOSS_I_T)c) { /* row l's c lanes from at = l c: its target */
     const int32_t yl = y[first + l];                 /* score and its target's position */
     LINLOSS_I_V sy, tp;

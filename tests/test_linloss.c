@@ -1162,7 +1162,7 @@ static void test_default_options(const api *a) {
     problem *p;
     result ref, got;
     call_args g;
-    tbuf X, W, b, S, loss, dW, db, dS;
+    tbuf X = {0}, W = {0}, b = {0}, S = {0}, loss, dW, db, dS; /* {0}: for gcc -O3's -Wmaybe-uninitialized */
     int32_t *pred;
     size_t i;
     spec_random(&r, &s, e);
