@@ -59,6 +59,8 @@ typedef struct bench_impl {
 /* Defined when the build has them (BENCH_HAVE_<NAME>). */
 extern const bench_impl bench_impl_scalar, bench_impl_simde, bench_impl_avx2, bench_impl_avx512,
     bench_impl_neon, bench_impl_naive, bench_impl_twopass, bench_impl_openblas;
+/* The vector backends built at -O2 (BENCH_HAVE_<NAME>_O2), for the O2/ pairs. */
+extern const bench_impl bench_impl_avx2_o2, bench_impl_avx512_o2, bench_impl_neon_o2;
 
 /* pass.c: the loss pass of the two-pass baseline over n rows of scores S
    (row stride c), dS = d loss / dS with the mean reduction; dS may be S.

@@ -18,6 +18,10 @@
 //   layouts/<loss>/<impl>/N:<n>/D:<d>/C:<c>        a vector backend with W as C x D
 //                                                  and as D x C called in turn in one
 //                                                  loop: ratio = D x C time / C x D time
+//   O2/<loss>[_scores]/<impl>/<shape>              a vector backend built at -O2 and
+//                                                  at the build's level (-O3 for
+//                                                  release) called in turn: ratio =
+//                                                  the latter's time / -O2's
 //
 // loss: svm | softmax; impl: scalar simde avx2 avx512 neon (linloss.h
 // backends), naive (the "with loops" seed version), openblas (sgemm + loss
@@ -344,6 +348,36 @@ void bm_fused(benchmark::State &st, const bench_impl *im, bool svm, Shape s, int
   if (!(err <= (sizeof(T) == 8 ? kTolF64 : kTolF32))) st.SetLabel("WRONG: max_rel_err too large");
 }
 
+// The loop of the paired benchmarks: per iteration call(true) (the backend's
+// call) and call(false) (the other's), in turn first, each timed on its own
+// by clock. Counters: ratio = the other's time / the backend's, us and
+// other_us the two times per call.
+template <class Call>
+void run_pair(benchmark::State &st, double (*clock)(), Call call) {
+  double ta = 0, tb = 0;
+  bool first = true;
+  int rc = 0;
+  for (auto _ : st) {
+    for (int k = 0; k < 2; k++) {
+      const bool mine = (k == 0) == first;
+      const double t0 = clock();
+      rc |= call(mine);
+      (mine ? ta : tb) += clock() - t0;
+    }
+    first = !first;
+    benchmark::DoNotOptimize(rc);
+    benchmark::ClobberMemory();
+  }
+  if (rc != 0) {
+    st.SkipWithError("a call failed");
+    return;
+  }
+  const double it = (double)st.iterations();
+  st.counters["ratio"] = ta > 0 ? tb / ta : 0;
+  st.counters["us"] = ta / it * 1e6;
+  st.counters["other_us"] = tb / it * 1e6;
+}
+
 // Paired: per iteration one call of the backend with W in `layout` and one
 // of `other` with W in `olayout` (in turn first), each timed on its own by
 // the thread's CPU clock, so that both see the same spells of a shared
@@ -370,30 +404,11 @@ void bm_pair(benchmark::State &st, const bench_impl *im, const bench_impl *other
   const int32_t *y = D.y.data();
   std::vector<T> dW(s.d * s.c), db(s.c);
   T loss = 0;
-  double ta = 0, tb = 0;
-  bool first = true;
-  int rc = 0;
-  for (auto _ : st) {
-    for (int k = 0; k < 2; k++) {
-      const bool mine = (k == 0) == first;
-      if (threads > 0) im->set_threads(mine ? threads : 1);
-      const double t0 = clock();
-      rc |= mine ? f(s.n, s.d, s.c, X, y, W, b, layout, kReg, &loss, dW.data(), db.data())
-                 : g(s.n, s.d, s.c, X, y, oW, b, olayout, kReg, &loss, dW.data(), db.data());
-      (mine ? ta : tb) += clock() - t0;
-    }
-    first = !first;
-    benchmark::DoNotOptimize(rc);
-    benchmark::ClobberMemory();
-  }
-  if (rc != 0) {
-    st.SkipWithError("a call failed");
-    return;
-  }
-  const double it = (double)st.iterations();
-  st.counters["ratio"] = ta > 0 ? tb / ta : 0;
-  st.counters["us"] = ta / it * 1e6;
-  st.counters["other_us"] = tb / it * 1e6;
+  run_pair(st, clock, [&](bool mine) {
+    if (threads > 0) im->set_threads(mine ? threads : 1);
+    return mine ? f(s.n, s.d, s.c, X, y, W, b, layout, kReg, &loss, dW.data(), db.data())
+                : g(s.n, s.d, s.c, X, y, oW, b, olayout, kReg, &loss, dW.data(), db.data());
+  });
 }
 
 struct ScoreData {
@@ -456,6 +471,18 @@ void bm_scores(benchmark::State &st, const bench_impl *im, bool svm, Shape s) {
   if (!(err <= kTolF32)) st.SetLabel("WRONG: max_rel_err too large");
 }
 
+// Score level, paired as bm_pair (thread CPU time): ratio = the other's
+// time / im's.
+void bm_scores_pair(benchmark::State &st, const bench_impl *im, const bench_impl *other, bool svm,
+                    Shape s) {
+  const ScoreData &D = score_data_for(s);
+  const auto f = svm ? im->svm_scores_f32 : im->softmax_scores_f32;
+  const auto g = svm ? other->svm_scores_f32 : other->softmax_scores_f32;
+  std::vector<float> dS(s.n * s.c);
+  float loss = 0;
+  run_pair(st, thread_seconds, [&](bool mine) { return (mine ? f : g)(s.n, s.c, D.S.data(), D.y.data(), &loss, dS.data()); });
+}
+
 // The vector exp alone, S -> e^S, on the score shapes: one pass that every
 // softmax over these scores makes at least (its max, its sums and its
 // gradient come on top). max_rel_err against exp in double.
@@ -482,6 +509,9 @@ void bm_exp(benchmark::State &st, const bench_impl *im, Shape s) {
 // ------------------------------------------------------ registration
 
 std::vector<const bench_impl *> g_impls;  // linloss backends, naive, BLAS, twopass
+// The vector backends built at -O2, each with its own build (the buildtype's
+// level, -O3 for release): only in the O2/ pairs.
+std::vector<std::pair<const bench_impl *, const bench_impl *>> g_o2;
 std::vector<std::string> g_skipped;
 std::set<std::string> g_names;
 int g_reps = 3;
@@ -603,9 +633,35 @@ void register_pairs() {
   }
 }
 
+// The header built at -O2 against the same backend built at the build's
+// level (-O3 for release), paired, on the key shapes (f32, W as D x C) and
+// the score shapes: O2/<loss>[_scores]/<backend>/<shape>, ratio = speed at
+// -O2 / speed at the build's level.
+void register_o2() {
+  for (const auto &p : g_o2)
+    for (int svm = 1; svm >= 0; svm--) {
+      const std::string tail = std::string(svm ? "svm" : "softmax");
+      for (Shape s : kKeyShapes) {
+        const std::string name = "O2/" + tail + "/" + p.second->name + "/" + shape_name(s);
+        if (!g_names.count(name))
+          add(name, p.second,
+              benchmark::RegisterBenchmark(name.c_str(), bm_pair<float>, p.first, p.second, svm != 0, s,
+                                           BENCH_W_DC, BENCH_W_DC, 0),
+              true);
+      }
+      for (Shape s : kScoreShapes) {
+        const std::string name = "O2/" + tail + "_scores/" + p.second->name + "/" + shape_name(s);
+        if (!g_names.count(name))
+          add(name, p.second,
+              benchmark::RegisterBenchmark(name.c_str(), bm_scores_pair, p.first, p.second, svm != 0, s), true);
+      }
+    }
+}
+
 void register_all() {
   register_threads();
   register_pairs();
+  register_o2();
   for (Shape s : kKeyShapes) register_fused<float>(s, BENCH_W_DC, true);
   for (Shape s : kKeyShapes)
     if (s.c == 10 || s.c == 1000) register_fused<float>(s, BENCH_W_CD, true);
@@ -622,6 +678,11 @@ void add_impl(const bench_impl *im) {
     return;
   }
   g_impls.push_back(im);
+}
+
+// The backend at -O2 when the backend itself runs here.
+void add_o2(const bench_impl *o2, const bench_impl *im) {
+  if (std::find(g_impls.begin(), g_impls.end(), im) != g_impls.end()) g_o2.emplace_back(o2, im);
 }
 
 // "model name" of /proc/cpuinfo (Linux), or "unknown".
@@ -685,6 +746,15 @@ int main(int argc, char **argv) {
 #endif
 #ifdef BENCH_HAVE_NEON
   add_impl(&bench_impl_neon);
+#endif
+#ifdef BENCH_HAVE_AVX2_O2
+  add_o2(&bench_impl_avx2_o2, &bench_impl_avx2);
+#endif
+#ifdef BENCH_HAVE_AVX512_O2
+  add_o2(&bench_impl_avx512_o2, &bench_impl_avx512);
+#endif
+#ifdef BENCH_HAVE_NEON_O2
+  add_o2(&bench_impl_neon_o2, &bench_impl_neon);
 #endif
   add_impl(&bench_impl_naive);
 #ifdef BENCH_HAVE_BLAS

@@ -32,6 +32,10 @@ PAIR_RE = re.compile(
     r"^(?P<kind>pair|layouts)/(?P<loss>svm|softmax)/(?P<impl>[a-z0-9]+)/N:(?P<n>\d+)/D:(?P<d>\d+)/C:(?P<c>\d+)"
     r"(?P<cd>/W:CD)?(?:/repeats:\d+)?$")
 
+O2_RE = re.compile(
+    r"^O2/(?P<loss>svm|softmax)(?P<scores>_scores)?/(?P<impl>[a-z0-9]+)/N:(?P<n>\d+)(?:/D:(?P<d>\d+))?"
+    r"/C:(?P<c>\d+)(?:/repeats:\d+)?$")
+
 BACKENDS = ["scalar", "simde", "neon", "avx2", "avx512"]  # linloss.h, slowest first
 BLAS = ["openblas", "cblas"]
 ORDER = ["naive", "twopass"] + BLAS + BACKENDS
@@ -422,6 +426,32 @@ def pairs_markdown(pr):
                            "repetitions:", layouts))
 
 
+def o2_markdown(paths):
+    """linloss.h built at -O2 against the same backend at the build's level
+    (-O3 for release), paired: speed at -O2 / speed at -O3 (our bar: 0.9)."""
+    pr = load_medians(paths, O2_RE,
+                      lambda g: (g["loss"], g["impl"], int(g["n"]), int(g["d"] or 0), int(g["c"])),
+                      lambda b: b.get("ratio"))
+    if not pr:
+        return ""
+    impls = [i for i in BACKENDS if any(k[1] == i for k in pr)]
+    lines = ["", "", "The header built at -O2 (as many projects build) against the same backend built at "
+             "-O3 (this build's), paired: speed at -O2 / speed at -O3, median of the repetitions "
+             "(✓: 0.9 or more):", "",
+             "| shape (N, D, C) | loss | " + " | ".join(impls) + " |",
+             "|---|---|" + "|".join("---" for _ in impls) + "|"]
+    order = KEY_SHAPES + [(n, 0, c) for (n, c) in sorted({(k[2], k[4]) for k in pr if not k[3]}, key=lambda t: t[1])]
+    for (n, d, c) in [t for t in order if any(k[2:] == t for k in pr)]:
+        for loss in ("svm", "softmax"):
+            cells = [pr.get((loss, i, n, d, c)) for i in impls]
+            if not any(cells):
+                continue
+            shape = f"{n}, {d}, {c} ({SHAPE_NOTE[(n, d, c)]})" if d else f"{n}, –, {c} (scores)"
+            lines.append(f"| {shape} | {loss} | " + " | ".join(
+                f"{v:.2f} {'✓' if v >= 0.9 else '✗'}" if v else "–" for v in cells) + " |")
+    return "\n".join(lines)
+
+
 # -------------------------------------------------------------------- plot
 
 def plot(data, context, out):
@@ -562,7 +592,8 @@ def main():
     ap.add_argument("--no-plot", action="store_true", help="tables only")
     args = ap.parse_args()
     data, context = load(args.json)
-    paired = pairs_markdown(load_pairs(args.json)) + threads_markdown(load_threads(args.json))
+    paired = (pairs_markdown(load_pairs(args.json)) + threads_markdown(load_threads(args.json))
+              + o2_markdown(args.json))
     if not data and not paired:
         sys.exit("no linloss benchmarks in " + ", ".join(args.json))
     md = (markdown(data, context) if data else "") + paired
