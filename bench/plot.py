@@ -448,7 +448,7 @@ def o2_markdown(paths):
                 continue
             shape = f"{n}, {d}, {c} ({SHAPE_NOTE[(n, d, c)]})" if d else f"{n}, –, {c} (scores)"
             lines.append(f"| {shape} | {loss} | " + " | ".join(
-                f"{v:.2f} {'✓' if v >= 0.9 else '✗'}" if v else "–" for v in cells) + " |")
+                f"{v:.2f} {'✓' if round(v, 2) >= 0.9 else '✗'}" if v else "–" for v in cells) + " |")
     return "\n".join(lines)
 
 
