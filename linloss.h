@@ -330,10 +330,12 @@ static inline const char *linloss_backend_name(void);
    functions (and the small kernels' helpers), which gcc -O2 would keep out
    of line when they are large (a transpose then went through memory);
    LINLOSS_I_UNROLL: a loop over the lanes or a register tile, unrolled. */
+#ifndef LINLOSS_I_INLINE /* may be defined as static inline */
 #if defined(__GNUC__)
 #define LINLOSS_I_INLINE static inline __attribute__((always_inline))
 #else
 #define LINLOSS_I_INLINE static inline
+#endif
 #endif
 #if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 8
 #define LINLOSS_I_UNROLL _Pragma("GCC unroll 16")
@@ -806,7 +808,6 @@ static const double linloss_i_exp_poly_f64[14] = {
 #define LINLOSS_I_LOG_TERMS_f32 5
 #define LINLOSS_I_LOG_TERMS_f64 11
 
-/* Register tiles of the matrix products (see the template). */
 /* LINLOSS_I_INREG(v): keep the vector v in a register. Without it compilers
    fold the loads of a tile's operands into its FMAs, loading each vector once
    per use instead of once: the loads, not the FMAs, then bound the speed. */
@@ -893,7 +894,8 @@ static const double linloss_i_exp_poly_f64[14] = {
 #endif
 #ifndef LINLOSS_I_TW /* the outer-product form for a large W_CD too: AVX2 1.12x
                         faster (Zen 4), AVX-512 1.3-1.4x on a Zen 5 (full-rate
-                        AVX-512; on the Zen 4, at the AVX2 rate, 4 % slower) */
+                        AVX-512; on the Zen 4, at the AVX2 rate, 4 % slower);
+                        NEON, SIMDe, scalar: the same path, not timed */
 #define LINLOSS_I_TW 1
 #endif
 #ifndef LINLOSS_I_OKC /* panels of D in the outer-product form */
@@ -998,7 +1000,6 @@ static inline double linloss_i_weight(const linloss_options *o, const int32_t *y
   return w;
 }
 
-/* Labels, last of the checks; gives the total weight of the batch. */
 /* Labels y[0..m): adds the ignored ones to *nign, gives 1 if another is
    not a class below nc; no branches, one pass at the speed of the loads. */
 LINLOSS_I_INLINE uint32_t linloss_i_check_run(const int32_t *y, size_t m, uint32_t has_ign, int32_t ign,
@@ -1014,6 +1015,7 @@ LINLOSS_I_INLINE uint32_t linloss_i_check_run(const int32_t *y, size_t m, uint32
   return bad;
 }
 
+/* Labels, last of the checks; gives the total weight of the batch. */
 static inline linloss_status linloss_i_check_labels(const linloss_options *o, size_t n,
                                                    const int32_t *y, size_t nclass,
                                                    double *total) {

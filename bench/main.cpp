@@ -19,9 +19,9 @@
 //                                                  and as D x C called in turn in one
 //                                                  loop: ratio = D x C time / C x D time
 //   O2/<loss>[_scores]/<impl>/<shape>              a vector backend built at -O2 and
-//                                                  at the build's level (-O3 for
-//                                                  release) called in turn: ratio =
-//                                                  the latter's time / -O2's
+//                                                  at -O3 (a release build) called
+//                                                  in turn: ratio = -O3's time /
+//                                                  -O2's
 //
 // loss: svm | softmax; impl: scalar simde avx2 avx512 neon (linloss.h
 // backends), naive (the "with loops" seed version), openblas (sgemm + loss
@@ -383,7 +383,7 @@ void run_pair(benchmark::State &st, double (*clock)(), Call call) {
 // the thread's CPU clock, so that both see the same spells of a shared
 // machine. Counters: ratio = the other's time / the backend's, and the two
 // times per call in µs (other_us: the BLAS baseline's, the backend's own
-// with the other layout, or on one thread). threads > 0: the backend's calls
+// with the other layout, on one thread, or built at -O3 for the O2/ pairs). threads > 0: the backend's calls
 // on that many threads, the other's (the backend itself) on one, both timed
 // by the wall clock (registered with UseRealTime).
 template <class T>
@@ -509,8 +509,8 @@ void bm_exp(benchmark::State &st, const bench_impl *im, Shape s) {
 // ------------------------------------------------------ registration
 
 std::vector<const bench_impl *> g_impls;  // linloss backends, naive, BLAS, twopass
-// The vector backends built at -O2, each with its own build (the buildtype's
-// level, -O3 for release): only in the O2/ pairs.
+// The vector backends built at -O2 (in a release build, -O3), each with its
+// own build: only in the O2/ pairs.
 std::vector<std::pair<const bench_impl *, const bench_impl *>> g_o2;
 std::vector<std::string> g_skipped;
 std::set<std::string> g_names;
@@ -633,10 +633,10 @@ void register_pairs() {
   }
 }
 
-// The header built at -O2 against the same backend built at the build's
-// level (-O3 for release), paired, on the key shapes (f32, W as D x C) and
+// The header built at -O2 against the same backend built at -O3 (a
+// release build; only there), paired, on the key shapes (f32, W as D x C) and
 // the score shapes: O2/<loss>[_scores]/<backend>/<shape>, ratio = speed at
-// -O2 / speed at the build's level.
+// -O2 / speed at -O3.
 void register_o2() {
   for (const auto &p : g_o2)
     for (int svm = 1; svm >= 0; svm--) {

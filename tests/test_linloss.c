@@ -1967,6 +1967,23 @@ static void test_errors(const api *a, int entry) {
     if (bi->entries & M_(entry)) expect_status(a, &base, bi->prim, 3, bi->expect, bi->name);
   }
   errbase_free(&base);
+  if (M_LOSS & M_(entry)) { /* a bad label anywhere in 37 samples: the check goes by blocks of 16 */
+    static const size_t pos[] = {0, 15, 16, 31, 32, 36};
+    errbase_make(&base, a, entry, 37, 3, 5, &r);
+    for (k = 0; k < sizeof pos / sizeof pos[0]; k++) {
+      const int32_t bad[3] = {-1, (int32_t)base.c, INT32_MIN}, y0 = base.y0[pos[k]];
+      size_t b;
+      for (b = 0; b < 3; b++) {
+        char what[64];
+        snprintf(what, sizeof what, "label %ld at sample %zu of 37", (long)bad[b], pos[k]);
+        base.y0[pos[k]] = bad[b];
+        expect_status(a, &base, NULL, 0, LINLOSS_ERR_LABEL, what);
+      }
+      base.y0[pos[k]] = base.y[pos[k]] = y0;
+    }
+    expect_status(a, &base, NULL, 0, LINLOSS_OK, "the valid call of 37 samples");
+    errbase_free(&base);
+  }
   group_end();
 }
 
