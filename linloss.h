@@ -1028,7 +1028,7 @@ static inline linloss_status linloss_i_check_labels(const linloss_options *o, si
   double t = 0;
   for (i = 0; i + 16 <= n; i += 16) /* a constant count: gcc -O2 vectorizes it */
     bad |= linloss_i_check_run(y + i, 16, (uint32_t)has_ign, ign, nc, &nign);
-  bad |= linloss_i_check_run(y + i, n - i, (uint32_t)has_ign, ign, nc, &nign);
+  if (i < n) bad |= linloss_i_check_run(y + i, n - i, (uint32_t)has_ign, ign, nc, &nign); /* y may be NULL when n = 0 */
   if (bad) return LINLOSS_ERR_LABEL;
   if (!o->class_weight && !o->sample_weight) t = (double)(n - nign); /* the sum of the 1s below, exactly */
   else
