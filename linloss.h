@@ -1740,18 +1740,32 @@ LINLOSS_I_INLINE void LINLOSS_I_FN(linloss_i_lanes_in_)(size_t first, size_t r, 
   }
 }
 
-/* Their end: the lanes' losses li (unweighted) into the weighted sum and
-   the per-sample losses, and t (the gradients) back into dS. */
+/* Their end: the lanes' losses vli (unweighted; live: the lanes that count)
+   into the weighted sum and the per-sample losses, and t (the gradients)
+   back into dS. Without weights or per-sample losses, every live lane
+   weighs pw: their sum in one horizontal add in T (a chain of W double adds
+   per block cost AVX-512's softmax at C = 10 a fifth of its time), unless
+   that sum is not finite (the lanes' losses added one by one in double then,
+   as when weighted: no overflow of T's range). */
 LINLOSS_I_INLINE double LINLOSS_I_FN(linloss_i_lanes_out_)(size_t first, size_t r, size_t c, const double *w,
-                                                      const double *li, const linloss_options *o, double pw,
+                                                      LINLOSS_I_V vli, LINLOSS_I_M live,
+                                                      const linloss_options *o, double pw,
                                                       LINLOSS_I_T (*t)[LINLOSS_I_W], LINLOSS_I_T *dS,
                                                       size_t ldds) {
   double acc = 0;
   size_t j, l;
-  for (l = 0; l < r; l++) {
-    const double v = w[l] != 0 ? w[l] * li[l] : 0;
-    acc += v;
-    if (o->sample_loss) o->sample_loss[first + l] = v / pw;
+  const int uniform = !o->class_weight && !o->sample_weight && !o->sample_loss;
+  const LINLOSS_I_T sum = uniform ? linloss_i_vhsum(linloss_i_vsel(live, vli, linloss_i_vzero())) : 0;
+  if (uniform && sum - sum == 0)
+    acc = pw * (double)sum;
+  else {
+    LINLOSS_I_T li[LINLOSS_I_W];
+    linloss_i_vstore(li, vli);
+    for (l = 0; l < r; l++) {
+      const double v = w[l] != 0 ? w[l] * (double)li[l] : 0;
+      acc += v;
+      if (o->sample_loss) o->sample_loss[first + l] = v / pw;
+    }
   }
   for (j = 0; dS && j < c; j += LINLOSS_I_W) {
     const size_t k = LINLOSS_I_FN(linloss_i_lanes_)(c, j);
@@ -1766,55 +1780,79 @@ LINLOSS_I_INLINE double LINLOSS_I_FN(linloss_i_lanes_out_)(size_t first, size_t 
   return acc;
 }
 
+/* W rows of c (at a stride of ld) on their way into the cache: software
+   prefetch, as the hardware's did not keep up with the one-row-per-lane
+   softmax on the Zen 5 (2M scores: 1.36 against 0.67 ns per score with
+   it, all but the time with the scores in L2). */
+#ifndef LINLOSS_I_PF_BLOCKS /* that many blocks of W rows ahead */
+#define LINLOSS_I_PF_BLOCKS 4
+#endif
+LINLOSS_I_INLINE void LINLOSS_I_FN(linloss_i_prefetch_rows_)(const LINLOSS_I_T *p, size_t c, size_t ld,
+                                                          int write) {
+  const size_t line = 64 / sizeof(LINLOSS_I_T), n = ld == c ? 1 : LINLOSS_I_W, m = ld == c ? LINLOSS_I_W * c : c;
+  size_t l, q; /* rows in one range, or one by one */
+  for (l = 0; l < n; l++)
+    for (q = 0; q < m; q += line)
+      if (write) /* (a constant argument) */
+        LINLOSS_I_PREFETCH(p + l * ld + q, 1);
+      else
+        LINLOSS_I_PREFETCH(p + l * ld + q, 0);
+}
+
 /* The softmax of small C, one row per lane (as in its row kernel above,
    whose per-row horizontal sums, exp of a part-filled vector and log cost
    more there). smooth: eps > 0, a constant (linloss_i_rows_small_). */
-LINLOSS_I_INLINE double LINLOSS_I_FN(linloss_i_rows_small_k_)(size_t first, size_t r, size_t c,
+LINLOSS_I_INLINE double LINLOSS_I_FN(linloss_i_rows_small_k_)(size_t first, size_t rows, size_t c,
                                                            const LINLOSS_I_T *S, size_t lds,
                                                            const int32_t *y, const linloss_options *o,
                                                            double scale, double pw, LINLOSS_I_T *dS,
                                                            size_t ldds, int smooth) {
   LINLOSS_I_T t[LINLOSS_I_SMALL_CW][LINLOSS_I_W], lab[LINLOSS_I_W], gsc[LINLOSS_I_W];
-  LINLOSS_I_T mb[LINLOSS_I_W], lg[LINLOSS_I_W], yb[LINLOSS_I_W], db[LINLOSS_I_W];
-  double w[LINLOSS_I_W], li[LINLOSS_I_W];
+  double w[LINLOSS_I_W], acc = 0;
   const double eps = o->label_smoothing, h = linloss_i_dev_scale(c);
   const LINLOSS_I_V zero = linloss_i_vzero();
   const LINLOSS_I_V vq = linloss_i_vset1(eps / (double)c), vqy = linloss_i_vset1(1 - eps), vh = linloss_i_vset1(h);
-  LINLOSS_I_V vm, vsum = zero, vsy = zero, vdev = zero, vgs, vlab;
-  LINLOSS_I_M live;
-  size_t j, l;
-  LINLOSS_I_FN(linloss_i_lanes_in_)(first, r, c, S, lds, y, o, scale, pw, t, w, gsc, lab);
-  vgs = linloss_i_vload(gsc);
-  vlab = linloss_i_vload(lab);
-  live = linloss_i_vgt(vlab, linloss_i_vset1(-0.5)); /* w != 0, even if w * scale underflows */
-  vm = linloss_i_vset1(-INFINITY);
-  for (j = 0; j < c; j++) vm = linloss_i_vmax(vm, linloss_i_vload(t[j]));
-  for (j = 0; j < c; j++) {
-    const LINLOSS_I_V v = linloss_i_vload(t[j]), e = linloss_i_vexp(linloss_i_vsub(v, vm));
-    const LINLOSS_I_M isy = linloss_i_veq(vlab, linloss_i_vset1((LINLOSS_I_T)j));
-    vsum = linloss_i_vadd(vsum, e);
-    vsy = linloss_i_vadd(vsy, linloss_i_vsel(isy, v, zero));
-    if (smooth) vdev = linloss_i_vadd(vdev, linloss_i_vsub(linloss_i_vmul(v, vh), linloss_i_vmul(vm, vh)));
-    linloss_i_vstore(t[j], e);
-  }
-  linloss_i_vstore(mb, vm);
-  linloss_i_vstore(lg, linloss_i_vlog(vsum)); /* vsum in [1, C], or NaN */
-  linloss_i_vstore(yb, vsy);
-  linloss_i_vstore(db, vdev);
-  if (dS) { /* softmax - q, times the sample's scale */
-    const LINLOSS_I_V vp = linloss_i_vdiv(linloss_i_vset1(1), vsum);
-    for (j = 0; j < c; j++) {
-      const LINLOSS_I_M isy = linloss_i_veq(vlab, linloss_i_vset1((LINLOSS_I_T)j));
-      LINLOSS_I_V g = linloss_i_vsub(linloss_i_vmul(linloss_i_vload(t[j]), vp), vq);
-      g = linloss_i_vsel(isy, linloss_i_vsub(g, vqy), g);
-      linloss_i_vstore(t[j], linloss_i_vsel(live, linloss_i_vmul(g, vgs), zero));
+  const LINLOSS_I_V vqh = linloss_i_vset1(eps / (double)c / h);
+  size_t i, j;
+  for (i = 0; i < rows; i += LINLOSS_I_W) { /* by blocks of W rows */
+    const size_t r = rows - i < LINLOSS_I_W ? rows - i : LINLOSS_I_W;
+    LINLOSS_I_V vm, vsum = zero, vsy = zero, vdev = zero, vgs, vlab, vli;
+    LINLOSS_I_M live;
+    if (i + (LINLOSS_I_PF_BLOCKS + 1) * LINLOSS_I_W <= rows) {
+      LINLOSS_I_FN(linloss_i_prefetch_rows_)(S + LINLOSS_I_PF_BLOCKS * LINLOSS_I_W * lds, c, lds, 0);
+      if (dS && dS != S) LINLOSS_I_FN(linloss_i_prefetch_rows_)(dS + LINLOSS_I_PF_BLOCKS * LINLOSS_I_W * ldds, c, ldds, 1);
     }
+    LINLOSS_I_FN(linloss_i_lanes_in_)(first, r, c, S, lds, y, o, scale, pw, t, w, gsc, lab);
+    vgs = linloss_i_vload(gsc);
+    vlab = linloss_i_vload(lab);
+    live = linloss_i_vgt(vlab, linloss_i_vset1(-0.5)); /* w != 0, even if w * scale underflows */
+    vm = linloss_i_vset1(-INFINITY);
+    for (j = 0; j < c; j++) vm = linloss_i_vmax(vm, linloss_i_vload(t[j]));
+    for (j = 0; j < c; j++) {
+      const LINLOSS_I_V v = linloss_i_vload(t[j]), e = linloss_i_vexp(linloss_i_vsub(v, vm));
+      const LINLOSS_I_M isy = linloss_i_veq(vlab, linloss_i_vset1((LINLOSS_I_T)j));
+      vsum = linloss_i_vadd(vsum, e);
+      vsy = linloss_i_vadd(vsy, linloss_i_vsel(isy, v, zero));
+      if (smooth) vdev = linloss_i_vadd(vdev, linloss_i_vsub(linloss_i_vmul(v, vh), linloss_i_vmul(vm, vh)));
+      linloss_i_vstore(t[j], e);
+    }
+    /* the loss: log(sum) + (1 - eps) (m - s_y) [+ eps/C sum_j (m - s_j)], all
+       terms >= 0 (in T, so a few ulp each) */
+    vli = linloss_i_vadd(linloss_i_vlog(vsum), linloss_i_vmul(vqy, linloss_i_vsub(vm, vsy))); /* vsum in [1, C], or NaN */
+    if (smooth) vli = linloss_i_vsub(vli, linloss_i_vmul(vqh, vdev));
+    if (dS) { /* softmax - q, times the sample's scale */
+      const LINLOSS_I_V vp = linloss_i_vdiv(linloss_i_vset1(1), vsum);
+      for (j = 0; j < c; j++) {
+        const LINLOSS_I_M isy = linloss_i_veq(vlab, linloss_i_vset1((LINLOSS_I_T)j));
+        LINLOSS_I_V g = linloss_i_vsub(linloss_i_vmul(linloss_i_vload(t[j]), vp), vq);
+        g = linloss_i_vsel(isy, linloss_i_vsub(g, vqy), g);
+        linloss_i_vstore(t[j], linloss_i_vsel(live, linloss_i_vmul(g, vgs), zero));
+      }
+    }
+    acc += LINLOSS_I_FN(linloss_i_lanes_out_)(first, r, c, w, vli, live, o, pw, t, dS, ldds);
+    first += LINLOSS_I_W, S += LINLOSS_I_W * lds, dS = dS ? dS + LINLOSS_I_W * ldds : NULL;
   }
-  for (l = 0; l < LINLOSS_I_W; l++) { /* all lanes, a constant count (those past r unread) */
-    li[l] = (double)lg[l] + (1 - eps) * ((double)mb[l] - (double)yb[l]);
-    if (smooth) li[l] -= eps / (double)c / h * (double)db[l];
-  }
-  return LINLOSS_I_FN(linloss_i_lanes_out_)(first, r, c, w, li, o, pw, t, dS, ldds);
+  return acc;
 }
 static inline double LINLOSS_I_FN(linloss_i_rows_small_)(size_t first, size_t r, size_t c,
                                                        const LINLOSS_I_T *S, size_t lds,
@@ -1899,8 +1937,8 @@ static inline double LINLOSS_I_FN(linloss_i_svm_small_)(size_t first, size_t r, 
                                                       double scale, double pw, LINLOSS_I_T *dS,
                                                       size_t ldds) {
   LINLOSS_I_T t[LINLOSS_I_SMALL_CW][LINLOSS_I_W], lab[LINLOSS_I_W], gsc[LINLOSS_I_W];
-  LINLOSS_I_T lb[LINLOSS_I_W], cb[LINLOSS_I_W];
-  double w[LINLOSS_I_W], li[LINLOSS_I_W];
+  LINLOSS_I_T cb[LINLOSS_I_W];
+  double w[LINLOSS_I_W];
   const int power = o->hinge_power;
   const LINLOSS_I_V zero = linloss_i_vzero(), vdelta = linloss_i_vset1((LINLOSS_I_T)o->delta);
   LINLOSS_I_V vsy = zero, vl = zero, vc = zero, vgs, vlab;
@@ -1920,13 +1958,10 @@ static inline double LINLOSS_I_FN(linloss_i_svm_small_)(size_t first, size_t r, 
     vc = linloss_i_vadd(vc, gv);
     if (dS) linloss_i_vstore(t[j], linloss_i_vsel(live, linloss_i_vmul(gv, vgs), zero));
   }
-  linloss_i_vstore(lb, vl);
   linloss_i_vstore(cb, vc);
-  for (l = 0; l < r; l++) {
-    li[l] = (double)lb[l];
+  for (l = 0; l < r; l++)
     if (dS && lab[l] >= 0) t[(size_t)lab[l]][l] = -gsc[l] * cb[l];
-  }
-  return LINLOSS_I_FN(linloss_i_lanes_out_)(first, r, c, w, li, o, pw, t, dS, ldds);
+  return LINLOSS_I_FN(linloss_i_lanes_out_)(first, r, c, w, vl, live, o, pw, t, dS, ldds);
 }
 
 /* Binary logistic over r samples' scores s: the weighted loss sum, and when
@@ -1990,13 +2025,14 @@ static inline double LINLOSS_I_FN(linloss_i_rows_k_)(int kind, size_t first, siz
   double acc = 0;
   size_t i;
   if (kind == LINLOSS_I_KIND_LOGISTIC) return LINLOSS_I_FN(linloss_i_logistic_rows_)(first, r, S, y, o, scale, pw, dS);
-  /* the SVM (Weston-Watkins) too when its rows end in a part-filled vector
-     and are shorter than two (one row per lane, measured: AVX-512 1.08-1.45x
-     faster at C = 3 to 12; AVX2 0.95-1.1x, about even; both slower at C = W
-     and above 2 W) */
-  if (LINLOSS_I_W > 1 && (c <= LINLOSS_SMALL_C || c < LINLOSS_I_W) && /* the softmax's blocks take C >= W */
-      (kind == LINLOSS_I_KIND_SOFTMAX ||
-       (o->svm_variant == LINLOSS_SVM_WW && c < 2 * LINLOSS_I_W && c % LINLOSS_I_W != 0))) {
+  /* one row per lane: the softmax of small C (its blocks take C >= W) */
+  if (LINLOSS_I_W > 1 && (c <= LINLOSS_SMALL_C || c < LINLOSS_I_W) && kind == LINLOSS_I_KIND_SOFTMAX)
+    return LINLOSS_I_FN(linloss_i_rows_small_)(first, r, c, S, lds, y, o, scale, pw, dS, ldds);
+  /* and the SVM (Weston-Watkins) when its rows end in a part-filled vector
+     and are shorter than two (measured: AVX-512 1.08-1.45x faster at C = 3
+     to 12; AVX2 0.95-1.1x, about even; both slower at C = W and above 2 W) */
+  if (LINLOSS_I_W > 1 && (c <= LINLOSS_SMALL_C || c < LINLOSS_I_W) && kind == LINLOSS_I_KIND_SVM &&
+      o->svm_variant == LINLOSS_SVM_WW && c < 2 * LINLOSS_I_W && c % LINLOSS_I_W != 0) {
 #ifdef linloss_i_vmaskbits
     const int flat = kind == LINLOSS_I_KIND_SVM && o->hinge_power == 1 && !o->class_weight &&
                      !o->sample_weight && !o->sample_loss && lds == c && (!dS || ldds == c);
@@ -2011,9 +2047,7 @@ static inline double LINLOSS_I_FN(linloss_i_rows_k_)(int kind, size_t first, siz
         continue;
       }
 #endif
-      acc += kind == LINLOSS_I_KIND_SOFTMAX
-                 ? LINLOSS_I_FN(linloss_i_rows_small_)(first + i, k, c, S + i * lds, lds, y, o, scale, pw, g, ldds)
-                 : LINLOSS_I_FN(linloss_i_svm_small_)(first + i, k, c, S + i * lds, lds, y, o, scale, pw, g, ldds);
+      acc += LINLOSS_I_FN(linloss_i_svm_small_)(first + i, k, c, S + i * lds, lds, y, o, scale, pw, g, ldds);
     }
     return acc;
   }
