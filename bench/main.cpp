@@ -311,6 +311,24 @@ double wall_seconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
+// A fused call's max_rel_err (loss, dW with W in `layout`, db) against the
+// float64 reference; the counter, and the label WRONG above the tolerance.
+template <class T>
+double fused_err(const Ref &R, Shape s, int layout, T loss, const T *dW, const T *db) {
+  const size_t d = s.d, c = s.c;
+  double err = std::fabs((double)loss - R.loss) / std::fabs(R.loss);
+  if (std::isnan(err)) err = INFINITY;
+  if (layout == BENCH_W_CD)  // ref index k * c + j  ->  dW[j * d + k]
+    err = std::max(err, rel_err(dW, R.dW, [=](size_t t) { return (t % c) * d + t / c; }));
+  else
+    err = std::max(err, rel_err(dW, R.dW, [](size_t t) { return t; }));
+  return std::max(err, rel_err(db, R.db, [](size_t t) { return t; }));
+}
+void report_err(benchmark::State &st, double err, double tol) {
+  st.counters["max_rel_err"] = err;
+  if (!(err <= tol)) st.SetLabel("WRONG: max_rel_err too large");
+}
+
 template <class T>
 void bm_fused(benchmark::State &st, const bench_impl *im, bool svm, Shape s, int layout) {
   using TT = Typed<T>;
@@ -336,16 +354,7 @@ void bm_fused(benchmark::State &st, const bench_impl *im, bool svm, Shape s, int
   st.counters["flops"] = benchmark::Counter(flops, benchmark::Counter::kIsIterationInvariantRate);
   const double peak = peak_of(im, sizeof(T) == 8);
   if (peak > 0 && dt > 0) st.counters["peak_frac"] = flops * (double)st.iterations() / dt / peak;
-  const size_t d = s.d, c = s.c;
-  double err = std::fabs((double)loss - R.loss) / std::fabs(R.loss);
-  if (std::isnan(err)) err = INFINITY;
-  if (layout == BENCH_W_CD)  // ref index k * c + j  ->  dW[j * d + k]
-    err = std::max(err, rel_err(dW.data(), R.dW, [=](size_t t) { return (t % c) * d + t / c; }));
-  else
-    err = std::max(err, rel_err(dW.data(), R.dW, [](size_t t) { return t; }));
-  err = std::max(err, rel_err(db.data(), R.db, [](size_t t) { return t; }));
-  st.counters["max_rel_err"] = err;
-  if (!(err <= (sizeof(T) == 8 ? kTolF64 : kTolF32))) st.SetLabel("WRONG: max_rel_err too large");
+  report_err(st, fused_err<T>(R, s, layout, loss, dW.data(), db.data()), sizeof(T) == 8 ? kTolF64 : kTolF32);
 }
 
 // The loop of the paired benchmarks: per iteration call(true) (the backend's
@@ -381,11 +390,12 @@ void run_pair(benchmark::State &st, double (*clock)(), Call call) {
 // Paired: per iteration one call of the backend with W in `layout` and one
 // of `other` with W in `olayout` (in turn first), each timed on its own by
 // the thread's CPU clock, so that both see the same spells of a shared
-// machine. Counters: ratio = the other's time / the backend's, and the two
+// machine. Counters: ratio = the other's time / the backend's, the two
 // times per call in µs (other_us: the BLAS baseline's, the backend's own
-// with the other layout, on one thread, or built at -O3 for the O2/ pairs). threads > 0: the backend's calls
-// on that many threads, the other's (the backend itself) on one, both timed
-// by the wall clock (registered with UseRealTime).
+// with the other layout, on one thread, or built at -O3 for the O2/
+// pairs), and max_rel_err over both sides' results. threads > 0: the
+// backend's calls on that many threads, the other's (the backend itself)
+// on one, both timed by the wall clock (registered with UseRealTime).
 template <class T>
 void bm_pair(benchmark::State &st, const bench_impl *im, const bench_impl *other, bool svm, Shape s,
              int layout, int olayout, int threads) {
@@ -402,13 +412,18 @@ void bm_pair(benchmark::State &st, const bench_impl *im, const bench_impl *other
   const T *X = TT::X(D), *b = TT::b(D);
   const T *W = TT::W(D, layout == BENCH_W_CD), *oW = TT::W(D, olayout == BENCH_W_CD);
   const int32_t *y = D.y.data();
-  std::vector<T> dW(s.d * s.c), db(s.c);
-  T loss = 0;
+  std::vector<T> dW(s.d * s.c), db(s.c), odW(s.d * s.c), odb(s.c);
+  T loss = 0, oloss = 0;
   run_pair(st, clock, [&](bool mine) {
     if (threads > 0) im->set_threads(mine ? threads : 1);
     return mine ? f(s.n, s.d, s.c, X, y, W, b, layout, kReg, &loss, dW.data(), db.data())
-                : g(s.n, s.d, s.c, X, y, oW, b, olayout, kReg, &loss, dW.data(), db.data());
+                : g(s.n, s.d, s.c, X, y, oW, b, olayout, kReg, &oloss, odW.data(), odb.data());
   });
+  if (st.error_occurred()) return;
+  const Ref &R = ref_for(svm, s);  // both sides' results (the -O2 objects', the threads' too)
+  report_err(st, std::max(fused_err<T>(R, s, layout, loss, dW.data(), db.data()),
+                          fused_err<T>(R, s, olayout, oloss, odW.data(), odb.data())),
+             sizeof(T) == 8 ? kTolF64 : kTolF32);
 }
 
 struct ScoreData {
@@ -446,6 +461,13 @@ const ScoreData &score_data_for(Shape s) {
   return D;
 }
 
+// A loss layer call's max_rel_err (loss, dS) against the float64 reference.
+double score_err(const ScoreData &D, bool svm, float loss, const std::vector<float> &dS) {
+  double err = std::fabs((double)loss - D.loss[svm]) / std::fabs(D.loss[svm]);
+  if (std::isnan(err)) err = INFINITY;
+  return std::max(err, rel_err(dS.data(), D.dS[svm], [](size_t t) { return t; }));
+}
+
 void bm_scores(benchmark::State &st, const bench_impl *im, bool svm, Shape s) {
   const ScoreData &D = score_data_for(s);
   const auto fn = svm ? im->svm_scores_f32 : im->softmax_scores_f32;
@@ -464,23 +486,24 @@ void bm_scores(benchmark::State &st, const bench_impl *im, bool svm, Shape s) {
   const double dt = thread_seconds() - t0;
   const double elems = (double)s.n * (double)s.c;
   st.counters["ns_per_elem"] = dt * 1e9 / ((double)st.iterations() * elems);
-  double err = std::fabs((double)loss - D.loss[svm]) / std::fabs(D.loss[svm]);
-  if (std::isnan(err)) err = INFINITY;
-  err = std::max(err, rel_err(dS.data(), D.dS[svm], [](size_t t) { return t; }));
-  st.counters["max_rel_err"] = err;
-  if (!(err <= kTolF32)) st.SetLabel("WRONG: max_rel_err too large");
+  report_err(st, score_err(D, svm, loss, dS), kTolF32);
 }
 
 // Score level, paired as bm_pair (thread CPU time): ratio = the other's
-// time / im's.
+// time / im's; max_rel_err over both sides' results.
 void bm_scores_pair(benchmark::State &st, const bench_impl *im, const bench_impl *other, bool svm,
                     Shape s) {
   const ScoreData &D = score_data_for(s);
   const auto f = svm ? im->svm_scores_f32 : im->softmax_scores_f32;
   const auto g = svm ? other->svm_scores_f32 : other->softmax_scores_f32;
-  std::vector<float> dS(s.n * s.c);
-  float loss = 0;
-  run_pair(st, thread_seconds, [&](bool mine) { return (mine ? f : g)(s.n, s.c, D.S.data(), D.y.data(), &loss, dS.data()); });
+  std::vector<float> dS(s.n * s.c), odS(s.n * s.c);
+  float loss = 0, oloss = 0;
+  run_pair(st, thread_seconds, [&](bool mine) {
+    return mine ? f(s.n, s.c, D.S.data(), D.y.data(), &loss, dS.data())
+                : g(s.n, s.c, D.S.data(), D.y.data(), &oloss, odS.data());
+  });
+  if (!st.error_occurred())
+    report_err(st, std::max(score_err(D, svm, loss, dS), score_err(D, svm, oloss, odS)), kTolF32);
 }
 
 // The vector exp alone, S -> e^S, on the score shapes: one pass that every

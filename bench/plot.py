@@ -583,6 +583,24 @@ def plot(data, context, out):
     print(f"wrote {out}", file=sys.stderr)
 
 
+def wrong_pairs_markdown(paths):
+    """The paired benchmarks (pair/, layouts/, threads/, O2/) whose results,
+    either side's, were off the float64 reference (label WRONG)."""
+    wrong = set()
+    for path in paths:
+        with open(path) as f:
+            doc = json.load(f)
+        for b in doc.get("benchmarks", []):
+            name = b.get("run_name", b["name"])
+            if any(r.match(name) for r in (PAIR_RE, O2_RE, THREADS_RE)) and \
+                    b.get("label", "").startswith("WRONG"):
+                wrong.add(re.sub(r"/repeats:\d+", "", name))
+    if not wrong:
+        return ""
+    return "\n".join(["", "", "**WRONG RESULTS** in paired benchmarks (⚠: max_rel_err above 1e-4 "
+                       "in f32, 1e-10 in f64, on either side):"] + [f"- {n}" for n in sorted(wrong)])
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -593,7 +611,7 @@ def main():
     args = ap.parse_args()
     data, context = load(args.json)
     paired = (pairs_markdown(load_pairs(args.json)) + threads_markdown(load_threads(args.json))
-              + o2_markdown(args.json))
+              + o2_markdown(args.json) + wrong_pairs_markdown(args.json))
     if not data and not paired:
         sys.exit("no linloss benchmarks in " + ", ".join(args.json))
     md = (markdown(data, context) if data else "") + paired
