@@ -1751,33 +1751,36 @@ LINLOSS_I_INLINE void LINLOSS_I_FN(linloss_i_lanes_in_)(size_t first, size_t r, 
   }
 }
 
-/* Their end: the lanes' losses vli (unweighted; live: the lanes that count)
-   into the weighted sum and the per-sample losses, and t (the gradients)
-   back into dS. Without weights or per-sample losses, every live lane
-   weighs pw: their sum in one horizontal add in T (a chain of W double adds
-   per block cost AVX-512's softmax at C = 10 a fifth of its time), unless
-   that sum is not finite (the lanes' losses added one by one in double then,
-   as when weighted: no overflow of T's range). */
-LINLOSS_I_INLINE double LINLOSS_I_FN(linloss_i_lanes_out_)(size_t first, size_t r, size_t c, const double *w,
-                                                      LINLOSS_I_V vli, LINLOSS_I_M live,
-                                                      const linloss_options *o, double pw,
-                                                      LINLOSS_I_T (*t)[LINLOSS_I_W], LINLOSS_I_T *dS,
-                                                      size_t ldds) {
+/* Their end. The lanes' losses: without weights or per-sample losses
+   every live lane weighs pw, so lanes_fast_ adds vli (the lanes' losses in
+   T) in one horizontal add (a chain of W double adds per block cost
+   AVX-512's softmax at C = 10 a fifth of its time) and gives 1, unless that
+   sum is not finite; lanes_loss_ adds the lanes' losses li (in double,
+   unweighted) one by one into the weighted sum and the per-sample losses.
+   lanes_out_: t (the gradients) back into dS. */
+LINLOSS_I_INLINE int LINLOSS_I_FN(linloss_i_lanes_fast_)(const linloss_options *o, LINLOSS_I_V vli,
+                                                      LINLOSS_I_M live, double pw, double *acc) {
+  LINLOSS_I_T sum;
+  if (o->class_weight || o->sample_weight || o->sample_loss) return 0;
+  sum = linloss_i_vhsum(linloss_i_vsel(live, vli, linloss_i_vzero()));
+  if (sum - sum != 0) return 0;
+  *acc += pw * (double)sum;
+  return 1;
+}
+LINLOSS_I_INLINE double LINLOSS_I_FN(linloss_i_lanes_loss_)(size_t first, size_t r, const double *w,
+                                                       const double *li, const linloss_options *o, double pw) {
   double acc = 0;
-  size_t j, l;
-  const int uniform = !o->class_weight && !o->sample_weight && !o->sample_loss;
-  const LINLOSS_I_T sum = uniform ? linloss_i_vhsum(linloss_i_vsel(live, vli, linloss_i_vzero())) : 0;
-  if (uniform && sum - sum == 0)
-    acc = pw * (double)sum;
-  else {
-    LINLOSS_I_T li[LINLOSS_I_W];
-    linloss_i_vstore(li, vli);
-    for (l = 0; l < r; l++) {
-      const double v = w[l] != 0 ? w[l] * (double)li[l] : 0;
-      acc += v;
-      if (o->sample_loss) o->sample_loss[first + l] = v / pw;
-    }
+  size_t l;
+  for (l = 0; l < r; l++) {
+    const double v = w[l] != 0 ? w[l] * li[l] : 0;
+    acc += v;
+    if (o->sample_loss) o->sample_loss[first + l] = v / pw;
   }
+  return acc;
+}
+LINLOSS_I_INLINE void LINLOSS_I_FN(linloss_i_lanes_out_)(size_t r, size_t c, LINLOSS_I_T (*t)[LINLOSS_I_W],
+                                                      LINLOSS_I_T *dS, size_t ldds) {
+  size_t j, l;
   for (j = 0; dS && j < c; j += LINLOSS_I_W) {
     const size_t k = LINLOSS_I_FN(linloss_i_lanes_)(c, j);
     LINLOSS_I_V v[LINLOSS_I_W];
@@ -1788,7 +1791,6 @@ LINLOSS_I_INLINE double LINLOSS_I_FN(linloss_i_lanes_out_)(size_t first, size_t 
     for (l = 0; l < LINLOSS_I_W; l++)
       if (l < r) linloss_i_vstore_n(dS + l * ldds + j, v[l], k);
   }
-  return acc;
 }
 
 /* W rows of c (at a stride of ld) on their way into the cache: software
@@ -1823,11 +1825,10 @@ LINLOSS_I_INLINE double LINLOSS_I_FN(linloss_i_rows_small_k_)(size_t first, size
   const double eps = o->label_smoothing, h = linloss_i_dev_scale(c);
   const LINLOSS_I_V zero = linloss_i_vzero();
   const LINLOSS_I_V vq = linloss_i_vset1(eps / (double)c), vqy = linloss_i_vset1(1 - eps), vh = linloss_i_vset1(h);
-  const LINLOSS_I_V vqh = linloss_i_vset1(eps / (double)c / h);
-  size_t i, j;
+  size_t i, j, l;
   for (i = 0; i < rows; i += LINLOSS_I_W) { /* by blocks of W rows */
     const size_t r = rows - i < LINLOSS_I_W ? rows - i : LINLOSS_I_W;
-    LINLOSS_I_V vm, vsum = zero, vsy = zero, vdev = zero, vgs, vlab, vli;
+    LINLOSS_I_V vm, vsum = zero, vsy = zero, vdev = zero, vgs, vlab, vlg;
     LINLOSS_I_M live;
     if (i + (LINLOSS_I_PF_BLOCKS + 1) * LINLOSS_I_W <= rows) {
       LINLOSS_I_FN(linloss_i_prefetch_rows_)(S + LINLOSS_I_PF_BLOCKS * LINLOSS_I_W * lds, c, lds, 0);
@@ -1847,10 +1848,24 @@ LINLOSS_I_INLINE double LINLOSS_I_FN(linloss_i_rows_small_k_)(size_t first, size
       if (smooth) vdev = linloss_i_vadd(vdev, linloss_i_vsub(linloss_i_vmul(v, vh), linloss_i_vmul(vm, vh)));
       linloss_i_vstore(t[j], e);
     }
-    /* the loss: log(sum) + (1 - eps) (m - s_y) [+ eps/C sum_j (m - s_j)], all
-       terms >= 0 (in T, so a few ulp each) */
-    vli = linloss_i_vadd(linloss_i_vlog(vsum), linloss_i_vmul(vqy, linloss_i_vsub(vm, vsy))); /* vsum in [1, C], or NaN */
-    if (smooth) vli = linloss_i_vsub(vli, linloss_i_vmul(vqh, vdev));
+    vlg = linloss_i_vlog(vsum); /* vsum in [1, C], or NaN */
+    /* the loss: log(sum) + (1 - eps) (m - s_y) [+ eps/C sum_j (m - s_j)]: in
+       T when eps = 0 and the block's sum is finite (the terms >= 0, a few
+       ulp each), else in double, lane by lane (eps / C / h may be below
+       T's range; m - s_y beyond it) */
+    if (smooth || !LINLOSS_I_FN(linloss_i_lanes_fast_)(o, linloss_i_vadd(vlg, linloss_i_vsub(vm, vsy)), live, pw, &acc)) {
+      LINLOSS_I_T mb[LINLOSS_I_W], lg[LINLOSS_I_W], yb[LINLOSS_I_W], db[LINLOSS_I_W];
+      double li[LINLOSS_I_W];
+      linloss_i_vstore(mb, vm);
+      linloss_i_vstore(lg, vlg);
+      linloss_i_vstore(yb, vsy);
+      linloss_i_vstore(db, vdev);
+      for (l = 0; l < LINLOSS_I_W; l++) { /* all lanes, a constant count (those past r unread) */
+        li[l] = (double)lg[l] + (1 - eps) * ((double)mb[l] - (double)yb[l]);
+        if (smooth) li[l] -= eps / (double)c / h * (double)db[l];
+      }
+      acc += LINLOSS_I_FN(linloss_i_lanes_loss_)(first, r, w, li, o, pw);
+    }
     if (dS) { /* softmax - q, times the sample's scale */
       const LINLOSS_I_V vp = linloss_i_vdiv(linloss_i_vset1(1), vsum);
       for (j = 0; j < c; j++) {
@@ -1860,7 +1875,7 @@ LINLOSS_I_INLINE double LINLOSS_I_FN(linloss_i_rows_small_k_)(size_t first, size
         linloss_i_vstore(t[j], linloss_i_vsel(live, linloss_i_vmul(g, vgs), zero));
       }
     }
-    acc += LINLOSS_I_FN(linloss_i_lanes_out_)(first, r, c, w, vli, live, o, pw, t, dS, ldds);
+    LINLOSS_I_FN(linloss_i_lanes_out_)(r, c, t, dS, ldds);
     first += LINLOSS_I_W, S += LINLOSS_I_W * lds, dS = dS ? dS + LINLOSS_I_W * ldds : NULL;
   }
   return acc;
@@ -1949,7 +1964,7 @@ static inline double LINLOSS_I_FN(linloss_i_svm_small_)(size_t first, size_t r, 
                                                       size_t ldds) {
   LINLOSS_I_T t[LINLOSS_I_SMALL_CW][LINLOSS_I_W], lab[LINLOSS_I_W], gsc[LINLOSS_I_W];
   LINLOSS_I_T cb[LINLOSS_I_W];
-  double w[LINLOSS_I_W];
+  double w[LINLOSS_I_W], acc = 0;
   const int power = o->hinge_power;
   const LINLOSS_I_V zero = linloss_i_vzero(), vdelta = linloss_i_vset1((LINLOSS_I_T)o->delta);
   LINLOSS_I_V vsy = zero, vl = zero, vc = zero, vgs, vlab;
@@ -1972,7 +1987,15 @@ static inline double LINLOSS_I_FN(linloss_i_svm_small_)(size_t first, size_t r, 
   linloss_i_vstore(cb, vc);
   for (l = 0; l < r; l++)
     if (dS && lab[l] >= 0) t[(size_t)lab[l]][l] = -gsc[l] * cb[l];
-  return LINLOSS_I_FN(linloss_i_lanes_out_)(first, r, c, w, vl, live, o, pw, t, dS, ldds);
+  LINLOSS_I_FN(linloss_i_lanes_out_)(r, c, t, dS, ldds);
+  if (!LINLOSS_I_FN(linloss_i_lanes_fast_)(o, vl, live, pw, &acc)) {
+    LINLOSS_I_T lb[LINLOSS_I_W];
+    double li[LINLOSS_I_W];
+    linloss_i_vstore(lb, vl);
+    for (l = 0; l < r; l++) li[l] = (double)lb[l];
+    acc = LINLOSS_I_FN(linloss_i_lanes_loss_)(first, r, w, li, o, pw);
+  }
+  return acc;
 }
 
 /* Binary logistic over r samples' scores s: the weighted loss sum, and when
