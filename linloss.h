@@ -1524,7 +1524,7 @@ static inline double LINLOSS_I_FN(linloss_i_softmax_block_)(size_t first, size_t
   for (i = 0; i < r; i++) { /* the maxima */
     const LINLOSS_I_T *s = S + i * lds;
     LINLOSS_I_V vm = tail ? linloss_i_vload(s + ct) : linloss_i_vset1(ninf);
-    w[i] = uniform ? (y[first + i] == o->ignore_label ? 0 : pw) : linloss_i_weight(o, y, first + i) * pw;
+    w[i] = linloss_i_weight(o, y, first + i) * pw;
     if (w[i] == 0) continue;
     sy[i] = s[y[first + i]]; /* before dS (which may be S) overwrites it */
     gs[i] = uniform ? g1 : LINLOSS_I_FN(linloss_i_gscale_)(w[i] * scale);
@@ -2068,8 +2068,8 @@ static inline double LINLOSS_I_FN(linloss_i_rows_k_)(int kind, size_t first, siz
   if (LINLOSS_I_W > 1 && (c <= LINLOSS_SMALL_C || c < LINLOSS_I_W) && kind == LINLOSS_I_KIND_SVM &&
       o->svm_variant == LINLOSS_SVM_WW && c < 2 * LINLOSS_I_W && c % LINLOSS_I_W != 0) {
 #ifdef linloss_i_vmaskbits
-    const int flat = kind == LINLOSS_I_KIND_SVM && o->hinge_power == 1 && !o->class_weight &&
-                     !o->sample_weight && !o->sample_loss && lds == c && (!dS || ldds == c);
+    const int flat = o->hinge_power == 1 && !o->class_weight && !o->sample_weight && !o->sample_loss && lds == c &&
+                     (!dS || ldds == c);
 #endif
     for (i = 0; i < r; i += LINLOSS_I_W) {
       const size_t k = r - i < LINLOSS_I_W ? r - i : LINLOSS_I_W;
