@@ -101,7 +101,12 @@
      L1 cache (a row stride near a multiple of 4 KiB, such as D = 3072 or
      3073 floats), a copy of the block's rows of X too, per thread (each row
      rounded up to whole cache lines plus at most one: about 384 KiB, at
-     least 8 rows). A call of more than one chunk of rows (see THREADS)
+     least 8 rows). Rows of D at most 128 with a small C (the rows going
+     one per vector lane throughout: at most LINLOSS_SMALL_C classes that
+     leave lanes of the vectors of classes empty, see linloss_i_lanes_ok):
+     per thread, the block's X transposed and its scores, (D + C) x its
+     rows rounded up to the vector width (at most LINLOSS_BLOCK_ROWS / 4),
+     and no copy of W. A call of more than one chunk of rows (see THREADS)
      keeps, per thread, a block of scores and the partial dW and db of a
      chunk (C x D + C more). That memory comes from a stack buffer of
      LINLOSS_STACK_SCRATCH bytes when it fits, else from one LINLOSS_MALLOC /
@@ -1092,6 +1097,7 @@ static inline size_t linloss_i_spread(size_t d, size_t size) {
    linloss_i_backward_dc_, _cd_). */
 typedef struct linloss_i_plan {
   int small, odc, copy, pack;
+  size_t lanes; /* W when the rows go one per lane throughout (linloss_i_lanes_block_), else 0 */
   size_t ldw, wlen;
 } linloss_i_plan;
 
@@ -1103,9 +1109,24 @@ static inline linloss_i_plan linloss_i_plan_make(int dc, size_t n, size_t d, siz
   p.copy = n && !p.odc && p.small && (dc || n >= LINLOSS_I_COPY_ROWS);
   if (c == 1) p.odc = p.copy = 0; /* the logistic's w: used in place */
   p.pack = !p.small && (dc || c > 2);
+  p.lanes = 0;
   p.ldw = p.copy ? (d + align - 1) / align * align : d;
   p.wlen = p.copy ? c * p.ldw + align : p.odc && !dc ? c * d : 0;
   return p;
+}
+
+/* Whether a fused call's rows go one per lane throughout (w: the lanes,
+   see linloss_i_lanes_block_): short rows, small C, where the outer-product
+   form would leave lanes of its tiles' vectors (1, 2 or ONV) empty. Paired,
+   1000 x 100 rows: faster at C = 20 and 24 (AVX2 1.04-1.2x), AVX-512 at
+   C = 8 and 24 (1.04-1.17x); slower where C fills them (C = 8, 16 and 32 on
+   AVX2 0.88-0.95x, C = 16 and 32 on AVX-512 0.94-0.99x). Not for the rows
+   whose gradient factor is beyond T's range (see linloss_i_rows_). */
+static inline int linloss_i_lanes_ok(int kind, size_t d, size_t c, size_t w, const linloss_options *o) {
+  const int sm = kind == LINLOSS_I_KIND_SOFTMAX || (kind == LINLOSS_I_KIND_SVM && o->svm_variant == LINLOSS_SVM_WW);
+  const size_t tl = c <= w ? w : c <= 2 * w ? 2 * w : LINLOSS_I_ONV * w;
+  return w > 1 && sm && d <= LINLOSS_I_SMALL_D && (c <= LINLOSS_SMALL_C || c < w) && c % tl != 0 &&
+         !((o->class_weight || o->sample_weight) && o->reduction == LINLOSS_SUM);
 }
 
 /* The factor of the weighted sums: 1 (LINLOSS_SUM) or 1 / total (MEAN).
@@ -1140,7 +1161,7 @@ static inline size_t linloss_i_block_rows(const linloss_i_plan *p, size_t n, siz
   const int small = p->small;
   const size_t most = small ? LINLOSS_BLOCK_ROWS / 4 : LINLOSS_BLOCK_ROWS;
   size_t r = LINLOSS_BLOCK_ELEMS / c, rx = LINLOSS_I_XBLOCK_BYTES / (d * size);
-  const size_t mr = small && !p->odc ? LINLOSS_I_SMR : LINLOSS_I_MR;
+  const size_t mr = p->lanes ? p->lanes : small && !p->odc ? LINLOSS_I_SMR : LINLOSS_I_MR;
   if (small && r > rx) r = rx < 4 * mr ? 4 * mr : rx; /* the block's X stays in L2 */
   if (r > most) r = most;
   if (r > n) r = n;
@@ -1711,7 +1732,9 @@ static inline int LINLOSS_I_FN(linloss_i_svm_ww_)(const LINLOSS_I_T *s, size_t c
    (and the lanes past r) give exactly 0. They return the weighted loss sum,
    write the per-sample losses and, when dS is given, dS (which may be S).
    Their start: each lane's weight w, gradient scale gsc and label lab (-1
-   for a lane that does not count), and t (0 past row r). */
+   for a lane that does not count), and t (0 past row r) unless S is NULL:
+   the kernels' pt, scores given transposed already (linloss_i_lanes_block_),
+   blocks of c x W (t, one per W rows) that take the gradients in place. */
 LINLOSS_I_INLINE void LINLOSS_I_FN(linloss_i_lanes_in_)(size_t first, size_t r, size_t c, const LINLOSS_I_T *S,
                                                    size_t lds, const int32_t *y, const linloss_options *o,
                                                    double scale, double pw, LINLOSS_I_T (*t)[LINLOSS_I_W],
@@ -1740,7 +1763,7 @@ LINLOSS_I_INLINE void LINLOSS_I_FN(linloss_i_lanes_in_)(size_t first, size_t r, 
       gsc[l] = LINLOSS_I_FN(linloss_i_gscale_)(w[l] * scale);
       lab[l] = l < r && w[l] != 0 ? (LINLOSS_I_T)y[first + l] : (LINLOSS_I_T)-1; /* l < r: for gcc -O3 -Warray-bounds */
     }
-  for (j = 0; j < c; j += LINLOSS_I_W) { /* by blocks of W x W, rows and columns past the ends 0 */
+  for (j = 0; S && j < c; j += LINLOSS_I_W) { /* by blocks of W x W, rows and columns past the ends 0 */
     const size_t k = LINLOSS_I_FN(linloss_i_lanes_)(c, j);
     LINLOSS_I_V v[LINLOSS_I_W];
     LINLOSS_I_UNROLL
@@ -1819,8 +1842,8 @@ LINLOSS_I_INLINE double LINLOSS_I_FN(linloss_i_rows_small_k_)(size_t first, size
                                                            const LINLOSS_I_T *S, size_t lds,
                                                            const int32_t *y, const linloss_options *o,
                                                            double scale, double pw, LINLOSS_I_T *dS,
-                                                           size_t ldds, int smooth) {
-  LINLOSS_I_T t[LINLOSS_I_SMALL_CW][LINLOSS_I_W], lab[LINLOSS_I_W], gsc[LINLOSS_I_W];
+                                                           size_t ldds, int smooth, LINLOSS_I_T (*pt)[LINLOSS_I_W]) {
+  LINLOSS_I_T tb[LINLOSS_I_SMALL_CW][LINLOSS_I_W], (*t)[LINLOSS_I_W] = tb, lab[LINLOSS_I_W], gsc[LINLOSS_I_W];
   double w[LINLOSS_I_W], acc = 0;
   const double eps = o->label_smoothing, h = linloss_i_dev_scale(c);
   const LINLOSS_I_V zero = linloss_i_vzero();
@@ -1830,7 +1853,8 @@ LINLOSS_I_INLINE double LINLOSS_I_FN(linloss_i_rows_small_k_)(size_t first, size
     const size_t r = rows - i < LINLOSS_I_W ? rows - i : LINLOSS_I_W;
     LINLOSS_I_V vm, vsum = zero, vsy = zero, vdev = zero, vgs, vlab, vlg;
     LINLOSS_I_M live;
-    if (i + (LINLOSS_I_PF_BLOCKS + 1) * LINLOSS_I_W <= rows) {
+    if (pt) t = pt + i / LINLOSS_I_W * c;
+    else if (i + (LINLOSS_I_PF_BLOCKS + 1) * LINLOSS_I_W <= rows) {
       LINLOSS_I_FN(linloss_i_prefetch_rows_)(S + LINLOSS_I_PF_BLOCKS * LINLOSS_I_W * lds, c, lds, 0);
       if (dS && dS != S) LINLOSS_I_FN(linloss_i_prefetch_rows_)(dS + LINLOSS_I_PF_BLOCKS * LINLOSS_I_W * ldds, c, ldds, 1);
     }
@@ -1866,7 +1890,7 @@ LINLOSS_I_INLINE double LINLOSS_I_FN(linloss_i_rows_small_k_)(size_t first, size
       }
       acc += LINLOSS_I_FN(linloss_i_lanes_loss_)(first, r, w, li, o, pw);
     }
-    if (dS) { /* softmax - q, times the sample's scale */
+    if (dS || pt) { /* softmax - q, times the sample's scale */
       const LINLOSS_I_V vp = linloss_i_vdiv(linloss_i_vset1(1), vsum);
       for (j = 0; j < c; j++) {
         const LINLOSS_I_M isy = linloss_i_veq(vlab, linloss_i_vset1((LINLOSS_I_T)j));
@@ -1876,7 +1900,7 @@ LINLOSS_I_INLINE double LINLOSS_I_FN(linloss_i_rows_small_k_)(size_t first, size
       }
     }
     LINLOSS_I_FN(linloss_i_lanes_out_)(r, c, t, dS, ldds);
-    first += LINLOSS_I_W, S += LINLOSS_I_W * lds, dS = dS ? dS + LINLOSS_I_W * ldds : NULL;
+    first += LINLOSS_I_W, S = S ? S + LINLOSS_I_W * lds : NULL, dS = dS ? dS + LINLOSS_I_W * ldds : NULL;
   }
   return acc;
 }
@@ -1884,10 +1908,10 @@ static inline double LINLOSS_I_FN(linloss_i_rows_small_)(size_t first, size_t r,
                                                        const LINLOSS_I_T *S, size_t lds,
                                                        const int32_t *y, const linloss_options *o,
                                                        double scale, double pw, LINLOSS_I_T *dS,
-                                                       size_t ldds) {
+                                                       size_t ldds, LINLOSS_I_T (*pt)[LINLOSS_I_W]) {
   return o->label_smoothing > 0
-             ? LINLOSS_I_FN(linloss_i_rows_small_k_)(first, r, c, S, lds, y, o, scale, pw, dS, ldds, 1)
-             : LINLOSS_I_FN(linloss_i_rows_small_k_)(first, r, c, S, lds, y, o, scale, pw, dS, ldds, 0);
+             ? LINLOSS_I_FN(linloss_i_rows_small_k_)(first, r, c, S, lds, y, o, scale, pw, dS, ldds, 1, pt)
+             : LINLOSS_I_FN(linloss_i_rows_small_k_)(first, r, c, S, lds, y, o, scale, pw, dS, ldds, 0, pt);
 }
 
 #ifdef linloss_i_vmaskbits
@@ -1961,8 +1985,8 @@ static inline double LINLOSS_I_FN(linloss_i_svm_small_)(size_t first, size_t r, 
                                                       const LINLOSS_I_T *S, size_t lds,
                                                       const int32_t *y, const linloss_options *o,
                                                       double scale, double pw, LINLOSS_I_T *dS,
-                                                      size_t ldds) {
-  LINLOSS_I_T t[LINLOSS_I_SMALL_CW][LINLOSS_I_W], lab[LINLOSS_I_W], gsc[LINLOSS_I_W];
+                                                      size_t ldds, LINLOSS_I_T (*pt)[LINLOSS_I_W]) {
+  LINLOSS_I_T tb[LINLOSS_I_SMALL_CW][LINLOSS_I_W], (*t)[LINLOSS_I_W] = pt ? pt : tb, lab[LINLOSS_I_W], gsc[LINLOSS_I_W];
   LINLOSS_I_T cb[LINLOSS_I_W];
   double w[LINLOSS_I_W], acc = 0;
   const int power = o->hinge_power;
@@ -1982,11 +2006,11 @@ static inline double LINLOSS_I_FN(linloss_i_svm_small_)(size_t first, size_t r, 
     const LINLOSS_I_V gv = linloss_i_vsel(isy, zero, LINLOSS_I_FN(linloss_i_hinge_grad_)(m, h, power));
     vl = linloss_i_vadd(vl, linloss_i_vsel(isy, zero, power == 2 ? linloss_i_vmul(h, h) : h));
     vc = linloss_i_vadd(vc, gv);
-    if (dS) linloss_i_vstore(t[j], linloss_i_vsel(live, linloss_i_vmul(gv, vgs), zero));
+    if (dS || pt) linloss_i_vstore(t[j], linloss_i_vsel(live, linloss_i_vmul(gv, vgs), zero));
   }
   linloss_i_vstore(cb, vc);
   for (l = 0; l < r; l++)
-    if (dS && lab[l] >= 0) t[(size_t)lab[l]][l] = -gsc[l] * cb[l];
+    if ((dS || pt) && lab[l] >= 0) t[(size_t)lab[l]][l] = -gsc[l] * cb[l];
   LINLOSS_I_FN(linloss_i_lanes_out_)(r, c, t, dS, ldds);
   if (!LINLOSS_I_FN(linloss_i_lanes_fast_)(o, vl, live, pw, &acc)) {
     LINLOSS_I_T lb[LINLOSS_I_W];
@@ -2061,7 +2085,7 @@ static inline double LINLOSS_I_FN(linloss_i_rows_k_)(int kind, size_t first, siz
   if (kind == LINLOSS_I_KIND_LOGISTIC) return LINLOSS_I_FN(linloss_i_logistic_rows_)(first, r, S, y, o, scale, pw, dS);
   /* one row per lane: the softmax of small C (its blocks take C >= W) */
   if (LINLOSS_I_W > 1 && (c <= LINLOSS_SMALL_C || c < LINLOSS_I_W) && kind == LINLOSS_I_KIND_SOFTMAX)
-    return LINLOSS_I_FN(linloss_i_rows_small_)(first, r, c, S, lds, y, o, scale, pw, dS, ldds);
+    return LINLOSS_I_FN(linloss_i_rows_small_)(first, r, c, S, lds, y, o, scale, pw, dS, ldds, NULL);
   /* and the SVM (Weston-Watkins) when its rows end in a part-filled vector
      and are shorter than two (measured: AVX-512 1.08-1.45x faster at C = 3
      to 12; AVX2 0.95-1.1x, about even; both slower at C = W and above 2 W) */
@@ -2081,7 +2105,7 @@ static inline double LINLOSS_I_FN(linloss_i_rows_k_)(int kind, size_t first, siz
         continue;
       }
 #endif
-      acc += LINLOSS_I_FN(linloss_i_svm_small_)(first + i, k, c, S + i * lds, lds, y, o, scale, pw, g, ldds);
+      acc += LINLOSS_I_FN(linloss_i_svm_small_)(first + i, k, c, S + i * lds, lds, y, o, scale, pw, g, ldds, NULL);
     }
     return acc;
   }
@@ -2584,6 +2608,90 @@ LINLOSS_I_KERNEL void LINLOSS_I_FN(linloss_i_backward_cd_)(size_t r, const size_
   }
 }
 
+/* ---- short rows, one row per lane throughout: a block of rows of D at
+   most SMALL_D and a loss of the one-row-per-lane kernels (small C; see
+   linloss_i_lanes_ok) has its X transposed (Xt, D x rp: rp the rows rounded
+   up to W, 0 in the lanes past them), its scores computed transposed, as
+   those kernels take them (St: blocks of C x W, W rows each), their loss
+   and gradients in place, and the gradients back into dS (r x C) for the
+   backward. The outer-product form there wasted
+   the lanes past C in every vector (6 of 16 at C = 10 on AVX2) and the
+   kernels transposed the scores in and out. Forward tiles of LMT vectors
+   of rows x LNT classes; W as D x C or C x D alike (wk, wj: its strides). */
+#ifndef LINLOSS_I_LMT
+#define LINLOSS_I_LMT (LINLOSS_I_REGS32 ? 4 : 2)
+#endif
+#ifndef LINLOSS_I_LNT
+#define LINLOSS_I_LNT 5
+#endif
+
+LINLOSS_I_TILE void LINLOSS_I_FN(linloss_i_lfwd_tile_)(size_t mt, size_t nt, size_t mr, size_t nr, size_t d,
+                                                    const LINLOSS_I_T *Xt, size_t rp, const LINLOSS_I_T *W,
+                                                    size_t wk, size_t wj, const LINLOSS_I_T *b,
+                                                    LINLOSS_I_T *St, size_t c) {
+  LINLOSS_I_V acc[LINLOSS_I_ACC];
+  const LINLOSS_I_T *w[LINLOSS_I_ACC], *x = Xt;
+  size_t v, j, k;
+  LINLOSS_I_UNROLL
+  for (j = 0; j < nt; j++) {
+    w[j] = W + (j < nr ? j : nr - 1) * wj;
+    LINLOSS_I_UNROLL
+    for (v = 0; v < mt; v++) acc[v * nt + j] = b ? linloss_i_vset1(b[j < nr ? j : nr - 1]) : linloss_i_vzero();
+  }
+  for (k = 0; k < d; k++, x += rp) {
+    LINLOSS_I_V xv[LINLOSS_I_ACC];
+    LINLOSS_I_UNROLL
+    for (v = 0; v < mt; v++) {
+      xv[v] = linloss_i_vload(x + (v < mr ? v : mr - 1) * LINLOSS_I_W);
+      LINLOSS_I_INREG(xv[v]);
+    }
+    LINLOSS_I_UNROLL
+    for (j = 0; j < nt; j++) {
+      const LINLOSS_I_V wv = linloss_i_vset1(w[j][k * wk]);
+      LINLOSS_I_UNROLL
+      for (v = 0; v < mt; v++) acc[v * nt + j] = linloss_i_vfma(xv[v], wv, acc[v * nt + j]);
+    }
+  }
+  LINLOSS_I_UNROLL /* constant indices only: acc stays in registers */
+  for (v = 0; v < mt; v++) {
+    LINLOSS_I_UNROLL
+    for (j = 0; j < nt; j++)
+      if (v < mr && j < nr) linloss_i_vstore(St + (v * c + j) * LINLOSS_I_W, acc[v * nt + j]);
+  }
+}
+
+/* Rows first .. first + r (X, stride ldx), see above: the loss sum; dS
+   (r x C, contiguous) when grad. */
+static inline double LINLOSS_I_FN(linloss_i_lanes_block_)(int kind, size_t first, size_t r, size_t d, size_t c,
+                                                        const LINLOSS_I_T *X, size_t ldx, const LINLOSS_I_T *W,
+                                                        int dc, const LINLOSS_I_T *b, const int32_t *y,
+                                                        const linloss_options *o,
+                                                        double scale, double pw, LINLOSS_I_T *Xt, LINLOSS_I_T *St,
+                                                        LINLOSS_I_T *dS, int grad) {
+  const size_t rp = (r + LINLOSS_I_W - 1) / LINLOSS_I_W * LINLOSS_I_W, nv = rp / LINLOSS_I_W;
+  const size_t wk = dc ? c : 1, wj = dc ? 1 : d;
+  LINLOSS_I_T(*t)[LINLOSS_I_W] = (LINLOSS_I_T(*)[LINLOSS_I_W])St;
+  double acc = 0;
+  size_t i, j, k;
+  LINLOSS_I_FN(linloss_i_transpose_)(r, d, X, ldx, Xt, rp);
+  for (k = 0; rp > r && k < d; k++) memset(Xt + k * rp + r, 0, (rp - r) * sizeof(LINLOSS_I_T));
+  for (i = 0; i < nv; i += LINLOSS_I_LMT)
+    for (j = 0; j < c; j += LINLOSS_I_LNT)
+      LINLOSS_I_FN(linloss_i_lfwd_tile_)(LINLOSS_I_LMT, LINLOSS_I_LNT, nv - i < LINLOSS_I_LMT ? nv - i : LINLOSS_I_LMT,
+                                       c - j < LINLOSS_I_LNT ? c - j : LINLOSS_I_LNT, d, Xt + i * LINLOSS_I_W, rp,
+                                       W + j * wj, wk, wj, b ? b + j : NULL, St + (i * c + j) * LINLOSS_I_W, c);
+  if (kind == LINLOSS_I_KIND_SOFTMAX)
+    acc = LINLOSS_I_FN(linloss_i_rows_small_)(first, r, c, NULL, 0, y, o, scale, pw, NULL, 0, t);
+  else
+    for (i = 0; i < r; i += LINLOSS_I_W)
+      acc += LINLOSS_I_FN(linloss_i_svm_small_)(first + i, r - i < LINLOSS_I_W ? r - i : LINLOSS_I_W, c, NULL, 0, y, o,
+                                              scale, pw, NULL, 0, t + i / LINLOSS_I_W * c);
+  for (i = 0; grad && i < r; i += LINLOSS_I_W)
+    LINLOSS_I_FN(linloss_i_lanes_out_)(r - i < LINLOSS_I_W ? r - i : LINLOSS_I_W, c, t + i / LINLOSS_I_W * c,
+                                     dS + i * c, c);
+  return acc;
+}
+
 /* p rounded up to a 64-byte boundary */
 static inline LINLOSS_I_T *LINLOSS_I_FN(linloss_i_aligned_)(LINLOSS_I_T *p) {
   return p + (LINLOSS_I_ALIGN - (size_t)((uintptr_t)p / sizeof(LINLOSS_I_T) % LINLOSS_I_ALIGN)) % LINLOSS_I_ALIGN;
@@ -2624,7 +2732,7 @@ static inline LINLOSS_I_T *LINLOSS_I_FN(linloss_i_work_)(size_t len, LINLOSS_I_T
 typedef struct LINLOSS_I_FN(linloss_i_job_) {
   int kind, dc, tw; /* tw: the outer-product forward on W_CD, see linloss_i_op_tiles_ */
   linloss_i_plan pl;
-  size_t d, c, ldx, lds, ldds, ldg, rows, chunk, glen, gpo, xco, ldp, pko, per;
+  size_t d, c, ldx, lds, ldds, ldg, rows, chunk, glen, gpo, xco, ldp, pko, lto, per;
   const LINLOSS_I_T *X, *W, *b, *S;
   const int32_t *y;
   const linloss_options *o;
@@ -2652,7 +2760,12 @@ static inline double LINLOSS_I_FN(linloss_i_chunk_)(const LINLOSS_I_FN(linloss_i
   for (i = i0; i < i0 + m; i += J->rows) {
     const size_t r = i0 + m - i < J->rows ? i0 + m - i : J->rows;
     const LINLOSS_I_T *Xb = J->X + i * J->ldx;
-    if (J->pl.odc || J->tw)
+    if (J->pl.lanes) { /* (lto: Xt, then St) */
+      LINLOSS_I_T *Xt = LINLOSS_I_FN(linloss_i_aligned_)(J->tmp + t * J->per + J->lto);
+      data += LINLOSS_I_FN(linloss_i_lanes_block_)(J->kind, i, r, J->d, c, Xb, J->ldx, J->W, J->dc, J->b, J->y, J->o,
+                                                  J->scale, J->pw, Xt,
+                                                  Xt + J->d * ((J->rows + LINLOSS_I_W - 1) / LINLOSS_I_W * LINLOSS_I_W), S, G || db);
+    } else if (J->pl.odc || J->tw)
       LINLOSS_I_FN(linloss_i_forward_dc_)(r, J->d, c, Xb, J->ldx, J->W, J->b, S,
                                          J->pko ? LINLOSS_I_FN(linloss_i_aligned_)(J->tmp + t * J->per + J->pko) : NULL,
                                          J->tw);
@@ -2661,8 +2774,8 @@ static inline double LINLOSS_I_FN(linloss_i_chunk_)(const LINLOSS_I_FN(linloss_i
       for (j = 0; j < r; j++) J->pred[i + j] = (int32_t)LINLOSS_I_FN(linloss_i_argmax_)(S + j * c, c, c);
       continue;
     }
-    data += LINLOSS_I_FN(linloss_i_rows_)(J->kind, i, r, c, S, c, J->y, J->o, J->scale, J->pw,
-                                         G || db ? S : NULL, c);
+    if (!J->pl.lanes)
+      data += LINLOSS_I_FN(linloss_i_rows_)(J->kind, i, r, c, S, c, J->y, J->o, J->scale, J->pw, G || db ? S : NULL, c);
     if (G) {
       const size_t na = linloss_i_active(J->o, J->y, i, r, act);
       LINLOSS_I_T *gp = J->tmp + t * J->per + J->gpo;
@@ -2733,6 +2846,11 @@ static inline linloss_status LINLOSS_I_FN(linloss_i_linear_)(
   J.kind = kind;
   J.dc = o->w_layout == LINLOSS_W_DC && kind != LINLOSS_I_KIND_LOGISTIC;
   J.pl = linloss_i_plan_make(J.dc, n, d, c, sizeof(LINLOSS_I_T));
+  if (n && !pred && linloss_i_lanes_ok(kind, d, c, LINLOSS_I_W, o)) { /* W in place, whatever its layout */
+    J.pl.lanes = LINLOSS_I_W;
+    J.pl.odc = J.pl.copy = 0;
+    J.pl.ldw = d, J.pl.wlen = 0;
+  }
   J.d = d, J.c = c, J.X = X, J.ldx = ldx, J.y = y, J.b = b, J.o = o, J.scale = scale, J.pw = pw;
   J.db = db, J.pred = pred;
   J.rows = linloss_i_block_rows(&J.pl, n, d, c, sizeof(LINLOSS_I_T));
@@ -2756,7 +2874,12 @@ static inline linloss_status LINLOSS_I_FN(linloss_i_linear_)(
   }
   /* rows of X that crowd into few cache sets: the forward copies them to a
      buffer of spread rows, which the backward reads */
-  if (LINLOSS_I_XCOPY && dW && n && !J.pl.odc && !J.pl.pack && linloss_i_crowded(J.rows, ldx, sizeof(LINLOSS_I_T))) {
+  if (J.pl.lanes) { /* Xt (d x rows rounded up to W), then St (as many rows, c each) */
+    J.lto = J.per;
+    J.per += (d + c) * ((J.rows + LINLOSS_I_W - 1) / LINLOSS_I_W * LINLOSS_I_W) + LINLOSS_I_ALIGN;
+  }
+  if (LINLOSS_I_XCOPY && dW && n && !J.pl.odc && !J.pl.pack && !J.pl.lanes &&
+      linloss_i_crowded(J.rows, ldx, sizeof(LINLOSS_I_T))) {
     J.ldp = linloss_i_spread(d, sizeof(LINLOSS_I_T));
     J.xco = J.per;
     J.per += J.rows * J.ldp + LINLOSS_I_ALIGN;
