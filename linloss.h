@@ -455,17 +455,23 @@ typedef simde__m128d linloss_i_q_f64;
   LINLOSS_I_XP(or_)(LINLOSS_I_XP(castsi256_)(LINLOSS_I_X(LINLOSS_I_CAT(srli_, LINLOSS_I_EPI))(      \
                         LINLOSS_I_X(LINLOSS_I_CAT(LINLOSS_I_CAT(cast, LINLOSS_I_P), _si256))(a), LINLOSS_I_MANT)), \
                     linloss_i_vset1(LINLOSS_I_FN(LINLOSS_I_POW2_MANT_)))
-/* Horizontal sums: the two halves added, then within the half. */
+/* Horizontal sums and maxima (op add or max): the two halves combined,
+   then within the half. (The maxima went through memory, a loop of
+   compares: the softmax at C = 100 spent 6 % of its instructions there.) */
+#define LINLOSS_I_HREDUCE(name, op)                                                                        \
+  LINLOSS_I_INLINE float name##_f32(linloss_i_v_f32 v) {                                                  \
+    linloss_i_q_f32 h = LINLOSS_I_Q(op##_ps)(LINLOSS_I_X(castps256_ps128)(v), LINLOSS_I_X(extractf128_ps)(v, 1)); \
+    h = LINLOSS_I_Q(op##_ps)(h, LINLOSS_I_Q(movehl_ps)(h, h));                                            \
+    return LINLOSS_I_Q(cvtss_f32)(LINLOSS_I_Q(op##_ss)(h, LINLOSS_I_Q(movehdup_ps)(h)));                  \
+  }                                                                                                       \
+  LINLOSS_I_INLINE double name##_f64(linloss_i_v_f64 v) {                                                 \
+    linloss_i_q_f64 h = LINLOSS_I_Q(op##_pd)(LINLOSS_I_X(castpd256_pd128)(v), LINLOSS_I_X(extractf128_pd)(v, 1)); \
+    return LINLOSS_I_Q(cvtsd_f64)(LINLOSS_I_Q(op##_sd)(h, LINLOSS_I_Q(unpackhi_pd)(h, h)));               \
+  }
 #define linloss_i_vhsum LINLOSS_I_FN(linloss_i_vhsum_)
-LINLOSS_I_INLINE float linloss_i_vhsum_f32(linloss_i_v_f32 v) {
-  linloss_i_q_f32 h = LINLOSS_I_Q(add_ps)(LINLOSS_I_X(castps256_ps128)(v), LINLOSS_I_X(extractf128_ps)(v, 1));
-  h = LINLOSS_I_Q(add_ps)(h, LINLOSS_I_Q(movehl_ps)(h, h));
-  return LINLOSS_I_Q(cvtss_f32)(LINLOSS_I_Q(add_ss)(h, LINLOSS_I_Q(movehdup_ps)(h)));
-}
-LINLOSS_I_INLINE double linloss_i_vhsum_f64(linloss_i_v_f64 v) {
-  linloss_i_q_f64 h = LINLOSS_I_Q(add_pd)(LINLOSS_I_X(castpd256_pd128)(v), LINLOSS_I_X(extractf128_pd)(v, 1));
-  return LINLOSS_I_Q(cvtsd_f64)(LINLOSS_I_Q(add_sd)(h, LINLOSS_I_Q(unpackhi_pd)(h, h)));
-}
+#define linloss_i_vhmax LINLOSS_I_FN(linloss_i_vhmax_)
+LINLOSS_I_HREDUCE(linloss_i_vhsum, add)
+LINLOSS_I_HREDUCE(linloss_i_vhmax, max)
 /* A W x W block in registers transposed: v[i] (row i) becomes column i. */
 #define linloss_i_vtranspose LINLOSS_I_FN(linloss_i_vtranspose_)
 LINLOSS_I_INLINE void linloss_i_vtranspose_f32(linloss_i_v_f32 *v) {
