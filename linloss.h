@@ -1123,11 +1123,13 @@ static inline linloss_i_plan linloss_i_plan_make(int dc, size_t n, size_t d, siz
 
 /* Whether a fused call's rows go one per lane throughout (w: the lanes,
    see linloss_i_lanes_block_): short rows, small C, where the outer-product
-   form would leave lanes of its tiles' vectors (1, 2 or ONV) empty. Paired,
-   1000 x 100 rows: faster at C = 20 and 24 (AVX2 1.04-1.2x), AVX-512 at
-   C = 8 and 24 (1.04-1.17x); slower where C fills them (C = 8, 16 and 32 on
-   AVX2 0.88-0.95x, C = 16 and 32 on AVX-512 0.94-0.99x). Not for the rows
-   whose gradient factor is beyond T's range (see linloss_i_rows_). */
+   form would leave lanes of its tiles' vectors (1, 2 or ONV) empty. Paired
+   against that form: C = 10 1.05-1.23x (64 x 65 and 1000 x 100 rows, AVX2
+   and AVX-512), C = 5, 20, 24 1.04-1.43x, AVX-512's C = 8 1.13-1.17x;
+   slower where C fills the vectors (C = 8, 16, 32 on AVX2 0.88-0.95x, 16
+   and 32 on AVX-512 0.94-0.99x) and for longer rows (D = 160 to 3073,
+   0.72-0.93x). Not for the rows whose gradient factor is beyond T's range
+   (see linloss_i_rows_). */
 static inline int linloss_i_lanes_ok(int kind, size_t d, size_t c, size_t w, const linloss_options *o) {
   const int sm = kind == LINLOSS_I_KIND_SOFTMAX || (kind == LINLOSS_I_KIND_SVM && o->svm_variant == LINLOSS_SVM_WW);
   const size_t tl = c <= w ? w : c <= 2 * w ? 2 * w : LINLOSS_I_ONV * w;
@@ -2620,10 +2622,11 @@ LINLOSS_I_KERNEL void LINLOSS_I_FN(linloss_i_backward_cd_)(size_t r, const size_
    up to W, 0 in the lanes past them), its scores computed transposed, as
    those kernels take them (St: blocks of C x W, W rows each), their loss
    and gradients in place, and the gradients back into dS (r x C) for the
-   backward. The outer-product form there wasted
-   the lanes past C in every vector (6 of 16 at C = 10 on AVX2) and the
-   kernels transposed the scores in and out. Forward tiles of LMT vectors
-   of rows x LNT classes; W as D x C or C x D alike (wk, wj: its strides). */
+   backward. The outer-product form there wasted the lanes past C in every
+   vector (6 of 16 at C = 10 on AVX2) and the kernels transposed the scores
+   in and out. Forward tiles of LMT vectors of rows x LNT classes (4 x 2,
+   3 x 4 on AVX2, 2 x 10, 4 x 6 on AVX-512: 0.93-1.00x); W as D x C or
+   C x D alike (wk, wj: its strides). */
 #ifndef LINLOSS_I_LMT
 #define LINLOSS_I_LMT (LINLOSS_I_REGS32 ? 4 : 2)
 #endif
@@ -2768,9 +2771,9 @@ static inline double LINLOSS_I_FN(linloss_i_chunk_)(const LINLOSS_I_FN(linloss_i
     const LINLOSS_I_T *Xb = J->X + i * J->ldx;
     if (J->pl.lanes) { /* (lto: Xt, then St) */
       LINLOSS_I_T *Xt = LINLOSS_I_FN(linloss_i_aligned_)(J->tmp + t * J->per + J->lto);
+      LINLOSS_I_T *St = Xt + J->d * ((J->rows + LINLOSS_I_W - 1) / LINLOSS_I_W * LINLOSS_I_W);
       data += LINLOSS_I_FN(linloss_i_lanes_block_)(J->kind, i, r, J->d, c, Xb, J->ldx, J->W, J->dc, J->b, J->y, J->o,
-                                                  J->scale, J->pw, Xt,
-                                                  Xt + J->d * ((J->rows + LINLOSS_I_W - 1) / LINLOSS_I_W * LINLOSS_I_W), S, G || db);
+                                                  J->scale, J->pw, Xt, St, S, G || db);
     } else if (J->pl.odc || J->tw)
       LINLOSS_I_FN(linloss_i_forward_dc_)(r, J->d, c, Xb, J->ldx, J->W, J->b, S,
                                          J->pko ? LINLOSS_I_FN(linloss_i_aligned_)(J->tmp + t * J->per + J->pko) : NULL,
