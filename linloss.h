@@ -1107,15 +1107,16 @@ typedef struct linloss_i_plan {
   size_t ldw, wlen;
 } linloss_i_plan;
 
-static inline linloss_i_plan linloss_i_plan_make(int dc, size_t n, size_t d, size_t c, size_t size) {
+static inline linloss_i_plan linloss_i_plan_make(int dc, size_t n, size_t d, size_t c, size_t size,
+                                                size_t lanes) {
   linloss_i_plan p;
   const size_t align = 64 / size;
   p.small = c * d <= LINLOSS_I_L2_BYTES / size;
   p.odc = n && (dc ? !p.small || d <= LINLOSS_I_SMALL_D : p.small && d <= LINLOSS_I_SMALL_D && n >= LINLOSS_I_COPY_ROWS);
   p.copy = n && !p.odc && p.small && (dc || n >= LINLOSS_I_COPY_ROWS);
-  if (c == 1) p.odc = p.copy = 0; /* the logistic's w: used in place */
+  if (c == 1 || lanes) p.odc = p.copy = 0; /* the logistic's w, and W for the lanes: used in place */
   p.pack = !p.small && (dc || c > 2);
-  p.lanes = 0;
+  p.lanes = lanes;
   p.ldw = p.copy ? (d + align - 1) / align * align : d;
   p.wlen = p.copy ? c * p.ldw + align : p.odc && !dc ? c * d : 0;
   return p;
@@ -1853,6 +1854,7 @@ LINLOSS_I_INLINE double LINLOSS_I_FN(linloss_i_rows_small_k_)(size_t first, size
                                                            size_t ldds, int smooth, LINLOSS_I_T (*pt)[LINLOSS_I_W]) {
   LINLOSS_I_T tb[LINLOSS_I_SMALL_CW][LINLOSS_I_W], (*t)[LINLOSS_I_W] = tb, lab[LINLOSS_I_W], gsc[LINLOSS_I_W];
   double w[LINLOSS_I_W], acc = 0;
+  const int grad = dS || pt; /* the gradients, into dS or in place */
   const double eps = o->label_smoothing, h = linloss_i_dev_scale(c);
   const LINLOSS_I_V zero = linloss_i_vzero();
   const LINLOSS_I_V vq = linloss_i_vset1(eps / (double)c), vqy = linloss_i_vset1(1 - eps), vh = linloss_i_vset1(h);
@@ -1898,7 +1900,7 @@ LINLOSS_I_INLINE double LINLOSS_I_FN(linloss_i_rows_small_k_)(size_t first, size
       }
       acc += LINLOSS_I_FN(linloss_i_lanes_loss_)(first, r, w, li, o, pw);
     }
-    if (dS || pt) { /* softmax - q, times the sample's scale */
+    if (grad) { /* softmax - q, times the sample's scale */
       const LINLOSS_I_V vp = linloss_i_vdiv(linloss_i_vset1(1), vsum);
       for (j = 0; j < c; j++) {
         const LINLOSS_I_M isy = linloss_i_veq(vlab, linloss_i_vset1((LINLOSS_I_T)j));
@@ -1997,7 +1999,7 @@ static inline double LINLOSS_I_FN(linloss_i_svm_small_)(size_t first, size_t r, 
   LINLOSS_I_T tb[LINLOSS_I_SMALL_CW][LINLOSS_I_W], (*t)[LINLOSS_I_W] = pt ? pt : tb, lab[LINLOSS_I_W], gsc[LINLOSS_I_W];
   LINLOSS_I_T cb[LINLOSS_I_W];
   double w[LINLOSS_I_W], acc = 0;
-  const int power = o->hinge_power;
+  const int power = o->hinge_power, grad = dS || pt; /* the gradients, into dS or in place */
   const LINLOSS_I_V zero = linloss_i_vzero(), vdelta = linloss_i_vset1((LINLOSS_I_T)o->delta);
   LINLOSS_I_V vsy = zero, vl = zero, vc = zero, vgs, vlab;
   LINLOSS_I_M live;
@@ -2014,11 +2016,11 @@ static inline double LINLOSS_I_FN(linloss_i_svm_small_)(size_t first, size_t r, 
     const LINLOSS_I_V gv = linloss_i_vsel(isy, zero, LINLOSS_I_FN(linloss_i_hinge_grad_)(m, h, power));
     vl = linloss_i_vadd(vl, linloss_i_vsel(isy, zero, power == 2 ? linloss_i_vmul(h, h) : h));
     vc = linloss_i_vadd(vc, gv);
-    if (dS || pt) linloss_i_vstore(t[j], linloss_i_vsel(live, linloss_i_vmul(gv, vgs), zero));
+    if (grad) linloss_i_vstore(t[j], linloss_i_vsel(live, linloss_i_vmul(gv, vgs), zero));
   }
   linloss_i_vstore(cb, vc);
   for (l = 0; l < r; l++)
-    if ((dS || pt) && lab[l] >= 0) t[(size_t)lab[l]][l] = -gsc[l] * cb[l];
+    if (grad && lab[l] >= 0) t[(size_t)lab[l]][l] = -gsc[l] * cb[l];
   LINLOSS_I_FN(linloss_i_lanes_out_)(r, c, t, dS, ldds);
   if (!LINLOSS_I_FN(linloss_i_lanes_fast_)(o, vl, live, pw, &acc)) {
     LINLOSS_I_T lb[LINLOSS_I_W];
@@ -2741,7 +2743,7 @@ static inline LINLOSS_I_T *LINLOSS_I_FN(linloss_i_work_)(size_t len, LINLOSS_I_T
 typedef struct LINLOSS_I_FN(linloss_i_job_) {
   int kind, dc, tw; /* tw: the outer-product forward on W_CD, see linloss_i_op_tiles_ */
   linloss_i_plan pl;
-  size_t d, c, ldx, lds, ldds, ldg, rows, chunk, glen, gpo, xco, ldp, pko, lto, per;
+  size_t d, c, ldx, lds, ldds, ldg, rows, chunk, glen, gpo, xco, ldp, pko, lxo, lso, per;
   const LINLOSS_I_T *X, *W, *b, *S;
   const int32_t *y;
   const linloss_options *o;
@@ -2769,22 +2771,23 @@ static inline double LINLOSS_I_FN(linloss_i_chunk_)(const LINLOSS_I_FN(linloss_i
   for (i = i0; i < i0 + m; i += J->rows) {
     const size_t r = i0 + m - i < J->rows ? i0 + m - i : J->rows;
     const LINLOSS_I_T *Xb = J->X + i * J->ldx;
-    if (J->pl.lanes) { /* (lto: Xt, then St) */
-      LINLOSS_I_T *Xt = LINLOSS_I_FN(linloss_i_aligned_)(J->tmp + t * J->per + J->lto);
-      LINLOSS_I_T *St = Xt + J->d * ((J->rows + LINLOSS_I_W - 1) / LINLOSS_I_W * LINLOSS_I_W);
-      data += LINLOSS_I_FN(linloss_i_lanes_block_)(J->kind, i, r, J->d, c, Xb, J->ldx, J->W, J->dc, J->b, J->y, J->o,
-                                                  J->scale, J->pw, Xt, St, S, G || db);
-    } else if (J->pl.odc || J->tw)
-      LINLOSS_I_FN(linloss_i_forward_dc_)(r, J->d, c, Xb, J->ldx, J->W, J->b, S,
-                                         J->pko ? LINLOSS_I_FN(linloss_i_aligned_)(J->tmp + t * J->per + J->pko) : NULL,
-                                         J->tw);
-    else LINLOSS_I_FN(linloss_i_forward_)(J->pl.small, r, J->d, c, Xb, J->ldx, J->W, J->pl.ldw, J->b, S, xc, J->ldp);
-    if (J->pred) {
-      for (j = 0; j < r; j++) J->pred[i + j] = (int32_t)LINLOSS_I_FN(linloss_i_argmax_)(S + j * c, c, c);
-      continue;
-    }
-    if (!J->pl.lanes)
+    if (J->pl.lanes) { /* forward and loss in one (never for predict) */
+      data += LINLOSS_I_FN(linloss_i_lanes_block_)(
+          J->kind, i, r, J->d, c, Xb, J->ldx, J->W, J->dc, J->b, J->y, J->o, J->scale, J->pw,
+          LINLOSS_I_FN(linloss_i_aligned_)(J->tmp + t * J->per + J->lxo),
+          LINLOSS_I_FN(linloss_i_aligned_)(J->tmp + t * J->per + J->lso), S, G || db);
+    } else {
+      if (J->pl.odc || J->tw)
+        LINLOSS_I_FN(linloss_i_forward_dc_)(r, J->d, c, Xb, J->ldx, J->W, J->b, S,
+                                           J->pko ? LINLOSS_I_FN(linloss_i_aligned_)(J->tmp + t * J->per + J->pko) : NULL,
+                                           J->tw);
+      else LINLOSS_I_FN(linloss_i_forward_)(J->pl.small, r, J->d, c, Xb, J->ldx, J->W, J->pl.ldw, J->b, S, xc, J->ldp);
+      if (J->pred) {
+        for (j = 0; j < r; j++) J->pred[i + j] = (int32_t)LINLOSS_I_FN(linloss_i_argmax_)(S + j * c, c, c);
+        continue;
+      }
       data += LINLOSS_I_FN(linloss_i_rows_)(J->kind, i, r, c, S, c, J->y, J->o, J->scale, J->pw, G || db ? S : NULL, c);
+    }
     if (G) {
       const size_t na = linloss_i_active(J->o, J->y, i, r, act);
       LINLOSS_I_T *gp = J->tmp + t * J->per + J->gpo;
@@ -2854,12 +2857,8 @@ static inline linloss_status LINLOSS_I_FN(linloss_i_linear_)(
   memset(&J, 0, sizeof J);
   J.kind = kind;
   J.dc = o->w_layout == LINLOSS_W_DC && kind != LINLOSS_I_KIND_LOGISTIC;
-  J.pl = linloss_i_plan_make(J.dc, n, d, c, sizeof(LINLOSS_I_T));
-  if (n && !pred && linloss_i_lanes_ok(kind, d, c, LINLOSS_I_W, o)) { /* W in place, whatever its layout */
-    J.pl.lanes = LINLOSS_I_W;
-    J.pl.odc = J.pl.copy = 0;
-    J.pl.ldw = d, J.pl.wlen = 0;
-  }
+  J.pl = linloss_i_plan_make(J.dc, n, d, c, sizeof(LINLOSS_I_T),
+                             n && !pred && linloss_i_lanes_ok(kind, d, c, LINLOSS_I_W, o) ? LINLOSS_I_W : 0);
   J.d = d, J.c = c, J.X = X, J.ldx = ldx, J.y = y, J.b = b, J.o = o, J.scale = scale, J.pw = pw;
   J.db = db, J.pred = pred;
   J.rows = linloss_i_block_rows(&J.pl, n, d, c, sizeof(LINLOSS_I_T));
@@ -2883,9 +2882,11 @@ static inline linloss_status LINLOSS_I_FN(linloss_i_linear_)(
   }
   /* rows of X that crowd into few cache sets: the forward copies them to a
      buffer of spread rows, which the backward reads */
-  if (J.pl.lanes) { /* Xt (d x rows rounded up to W), then St (as many rows, c each) */
-    J.lto = J.per;
-    J.per += (d + c) * ((J.rows + LINLOSS_I_W - 1) / LINLOSS_I_W * LINLOSS_I_W) + LINLOSS_I_ALIGN;
+  if (J.pl.lanes) { /* Xt (d x the rows rounded up to W) and St (as many rows, c each) */
+    const size_t rw = (J.rows + LINLOSS_I_W - 1) / LINLOSS_I_W * LINLOSS_I_W;
+    J.lxo = J.per;
+    J.lso = J.lxo + d * rw + LINLOSS_I_ALIGN;
+    J.per = J.lso + c * rw + LINLOSS_I_ALIGN;
   }
   if (LINLOSS_I_XCOPY && dW && n && !J.pl.odc && !J.pl.pack && !J.pl.lanes &&
       linloss_i_crowded(J.rows, ldx, sizeof(LINLOSS_I_T))) {
